@@ -1,0 +1,5 @@
+"""`python -m ladderctl`."""
+
+from ladderctl.cli import main
+
+main()

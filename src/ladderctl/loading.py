@@ -1,0 +1,437 @@
+"""Load YAML files into plain data that remembers where every value came from.
+
+The loader reads libyaml's event stream (fast, and unlike PyYAML's composer it does not recurse, so
+deeply nested input cannot crash the process) and builds JSON-compatible values itself:
+
+* scalars are resolved the way YAML 1.2 editors read them: `yes`/`no`/`on`/`off` stay strings,
+  only `true`/`false` are booleans, dates stay `YYYY-MM-DD` strings (the schemas check them), and a
+  leading zero never means octal;
+* duplicate keys, explicit tags such as `!!python/object`, several documents in one file, alias
+  bombs and absurd nesting are reported as located problems instead of being silently accepted;
+* every value keeps its line and column, so schema errors point where to fix them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ladderctl.diagnostics import Diagnostic
+
+JsonPath = Sequence["str | int"]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 200_000
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+
+# Plain scalars repeat a lot across a department (dates, ids, tags): remember how each resolved.
+_RESOLVED: dict[str, Any] = {}
+_RESOLVED_LIMIT = 100_000
+_MISSING = object()
+
+_CORE_TAG = "tag:yaml.org,2002:"
+_TAG_HINT = "remove the tag: ladderctl files hold plain text, numbers, lists and mappings"
+_ALLOWED_TAGS = frozenset(
+    _CORE_TAG + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file: 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML record: its JSON-compatible data and the position of each value.
+
+    `positions` maps `id(container)` to `{key or index: (key line, key column, value line, value
+    column)}`; the root's own position is under the key `None` of `id(data)`.
+    """
+
+    path: str
+    data: Any
+    positions: dict[int, dict[Any, tuple[int, int, int, int]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def __getstate__(self) -> tuple[str, Any, list[dict[Any, tuple[int, int, int, int]]]]:
+        # Positions are keyed by id(), which means nothing in another process: ship them in the
+        # order of a walk over the data and re-key them on arrival (see __setstate__).
+        return self.path, self.data, [self.positions.get(id(c), {}) for c in _containers(self.data)]
+
+    def __setstate__(
+        self, state: tuple[str, Any, list[dict[Any, tuple[int, int, int, int]]]]
+    ) -> None:
+        self.path, self.data, marks = state
+        self.positions = {id(c): m for c, m in zip(_containers(self.data), marks, strict=True)}
+
+    @property
+    def kind(self) -> str | None:
+        kind = self.data.get("kind") if isinstance(self.data, dict) else None
+        return kind if isinstance(kind, str) else None
+
+    def locate(self, json_path: JsonPath, *, key: bool = False) -> Location:
+        """Where the value at `json_path` starts, or its nearest existing ancestor.
+
+        With `key=True` the position of the last key itself (for "unknown field" problems).
+        """
+        root = self.positions.get(id(self.data), {}).get(None)
+        line, column = (root[2], root[3]) if root else (1, 1)
+        node = self.data
+        last = len(json_path) - 1
+        for index, step in enumerate(json_path):
+            marks = self.positions.get(id(node))
+            mark = marks.get(step) if marks is not None else None
+            if mark is None:
+                break
+            line, column = (mark[0], mark[1]) if key and index == last else (mark[2], mark[3])
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                break
+        return Location(self.path, line, column)
+
+
+def _containers(data: Any) -> list[Any]:
+    """Every list and mapping in `data`, each once, in a fixed depth-first order."""
+    seen: set[int] = set()
+    found: list[Any] = []
+    pending = [data]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (dict, list)) and id(node) not in seen:
+            seen.add(id(node))
+            found.append(node)
+            children = node.values() if isinstance(node, dict) else node
+            pending.extend(child for child in children if isinstance(child, (dict, list)))
+    return found
+
+
+class _Problem(Exception):
+    """Raised inside the event walk to stop at the first fatal problem of a file."""
+
+    def __init__(self, rule: str, message: str, line: int, column: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+def _resolve_plain(text: str) -> Any:
+    """A plain (unquoted) scalar as YAML 1.2's core schema reads it; dates stay strings."""
+    if text in _NULLS:
+        return None
+    first = text[0]
+    if first in "tTfF":
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        return text
+    if first.isdigit() or first in "+-.":
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+            return float(text)
+        if _HEX.match(text):
+            return int(text, 16)
+        if _OCT.match(text):
+            return int(text[2:], 8)
+    return text
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE_TAG) :] if tag.startswith(_CORE_TAG) else tag
+
+
+def _resolve_tagged(tag: str, text: str, line: int, column: int) -> Any:
+    if tag not in _ALLOWED_TAGS:
+        raise _Problem(
+            "yaml-tag", f"the tag '{_shown_tag(tag)}' is not allowed", line, column, _TAG_HINT
+        )
+    name = tag[len(_CORE_TAG) :]
+    if name == "str":
+        return text
+    value = _resolve_plain(text)
+    expected: dict[str, type | tuple[type, ...]] = {
+        "int": int,
+        "float": (int, float),
+        "bool": bool,
+        "null": type(None),
+    }
+    if name not in expected:  # !!map or !!seq on a scalar
+        raise _Problem("yaml-tag", f"'{text}' is not a valid !!{name}", line, column)
+    if not isinstance(value, expected[name]) or (name == "int" and isinstance(value, bool)):
+        raise _Problem("yaml-tag", f"'{text}' is not a valid !!{name}", line, column)
+    return float(text) if name == "float" else value
+
+
+def _build(loader: Any, path: str) -> Document:
+    """Walk the event stream of one file and build its single document."""
+    positions: dict[int, dict[Any, tuple[int, int, int, int]]] = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    # One frame per open container: [container, marks, pending key (maps), key line, key column,
+    # values inside, is a mapping, start line, start column, anchor]
+    stack: list[list[Any]] = []
+    root: Any = None
+    root_mark = (1, 1)
+    total = 0
+    documents = 0
+    mapping_start = yaml.MappingStartEvent
+    sequence_start = yaml.SequenceStartEvent
+    scalar_event = yaml.ScalarEvent
+    alias_event = yaml.AliasEvent
+    end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    document_start = yaml.DocumentStartEvent
+    stream_end = yaml.StreamEndEvent
+    get_event = loader.get_event
+    resolved = _RESOLVED
+
+    while True:
+        event = get_event()
+        cls = event.__class__
+        value: Any
+        if cls is scalar_event:
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if stack and stack[-1][6] and stack[-1][2] is None:
+                # A mapping key: keys are always text, whatever they look like.
+                frame = stack[-1]
+                key = event.value
+                if event.tag not in (None, "!", _CORE_TAG + "str"):
+                    raise _Problem("yaml-tag", "tags are not allowed on keys", line, column)
+                if key in frame[0] or key == frame[2]:
+                    raise _Problem(
+                        "duplicate-key",
+                        f"the key '{key}' appears twice in this mapping "
+                        f"(first at line {frame[1][key][0]})",
+                        line,
+                        column,
+                        "keep one of them: other YAML readers silently drop the earlier value",
+                    )
+                frame[2], frame[3], frame[4] = key, line, column
+                continue
+            tag = event.tag
+            if tag is None or tag == "!":
+                if event.implicit[0]:
+                    text = event.value
+                    value = resolved.get(text, _MISSING)
+                    if value is _MISSING:
+                        value = _resolve_plain(text)
+                        if len(resolved) < _RESOLVED_LIMIT:
+                            resolved[text] = value
+                else:
+                    value = event.value
+            else:
+                value = _resolve_tagged(tag, event.value, line, column)
+            size = 1
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+        elif cls is mapping_start or cls is sequence_start:
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            tag = event.tag
+            if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
+                raise _Problem(
+                    "yaml-tag",
+                    f"the tag '{_shown_tag(tag)}' is not allowed",
+                    line,
+                    column,
+                    _TAG_HINT,
+                )
+            if len(stack) >= MAX_DEPTH:
+                raise _Problem(
+                    "too-deep",
+                    f"the data is nested more than {MAX_DEPTH} levels deep",
+                    line,
+                    column,
+                    "ladderctl records are a few levels deep; check the indentation",
+                )
+            is_map = cls is mapping_start
+            container: Any = {} if is_map else []
+            marks: dict[Any, tuple[int, int, int, int]] = {}
+            positions[id(container)] = marks
+            stack.append([container, marks, None, 0, 0, 1, is_map, line, column, event.anchor])
+            continue
+        elif cls in end_events:
+            frame = stack.pop()
+            value, size, line, column = frame[0], frame[5], frame[7], frame[8]
+            if frame[9] is not None:
+                anchors[frame[9]] = (value, size)
+        elif cls is alias_event:
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            anchored = anchors.get(event.anchor)
+            if anchored is None:
+                raise _Problem(
+                    "yaml-alias",
+                    f"the alias '*{event.anchor}' has no anchor '&{event.anchor}' before it",
+                    line,
+                    column,
+                )
+            value, size = anchored
+            total += size
+        elif cls is document_start:
+            documents += 1
+            if documents > 1:
+                mark = event.start_mark
+                raise _Problem(
+                    "multiple-documents",
+                    "this file holds more than one YAML document",
+                    mark.line + 1,
+                    mark.column + 1,
+                    "keep one record per file: move each document after '---' to a file of its own",
+                )
+            continue
+        elif cls is stream_end:
+            break
+        else:
+            continue
+
+        total += 1
+        if total > MAX_VALUES:
+            raise _Problem(
+                "too-large",
+                f"the document expands to more than {MAX_VALUES:,} values "
+                "(aliases that repeat aliases: an 'alias bomb'?)",
+                line,
+                column,
+                "write the values out instead of repeating them through aliases",
+            )
+        if not stack:
+            root, root_mark = value, (line, column)
+            continue
+        frame = stack[-1]
+        frame[5] += size
+        if frame[6]:
+            key = frame[2]
+            frame[0][key] = value
+            frame[1][key] = (frame[3], frame[4], line, column)
+            frame[2] = None
+        else:
+            frame[1][len(frame[0])] = (line, column, line, column)
+            frame[0].append(value)
+
+    if root is None:
+        raise _Problem(
+            "empty-file",
+            "the file is empty",
+            1,
+            1,
+            "add a record starting with 'apiVersion: ladderctl/v1' and 'kind:', or delete the file",
+        )
+    positions.setdefault(id(root), {})[None] = (*root_mark, *root_mark)
+    return Document(path, root, positions)
+
+
+def _location_of_offset(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def parse_text(text: str, path: str) -> Document | Diagnostic:
+    """Parse one file's text into a Document, or the located problem that stopped it."""
+    loader = yaml.CSafeLoader(text) if yaml.__with_libyaml__ else yaml.SafeLoader(text)
+    try:
+        return _build(loader, path)
+    except _Problem as problem:
+        return Diagnostic(
+            Location(path, problem.line, problem.column),
+            problem.rule,
+            problem.message,
+            hint=problem.hint,
+        )
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        hint = "fix the YAML syntax at this place"
+        if mark is not None and text[mark.index : mark.index + 1] == "\t":
+            message = "a tab character is used for indentation"
+            hint = "indent with spaces: YAML does not allow tabs"
+        return Diagnostic(Location(path, line, column), "yaml-syntax", message, hint=hint)
+    except yaml.reader.ReaderError as error:
+        line, column = _location_of_offset(text, error.position)
+        return Diagnostic(
+            Location(path, line, column),
+            "not-text",
+            f"the file contains a control character ({error.character!r})",
+            hint="save the file as plain UTF-8 text",
+        )
+    except yaml.YAMLError as error:  # any other libyaml complaint, still located at the file
+        return Diagnostic(Location(path, 1, 1), "yaml-syntax", str(error).splitlines()[0])
+    finally:
+        loader.dispose()
+
+
+def read_text(file: Path, path: str) -> str | Diagnostic:
+    """Read a file as UTF-8 text, refusing huge, binary and undecodable files."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Diagnostic(
+                Location(path, 1, 1),
+                "file-too-large",
+                f"the file is {size:,} bytes; records are limited to {MAX_FILE_BYTES:,} bytes",
+                hint="split the data into one file per record",
+            )
+        raw = file.read_bytes()
+    except OSError as error:
+        return Diagnostic(
+            Location(path, 1, 1),
+            "unreadable",
+            f"cannot read the file: {error.strerror or error}",
+            hint="check that the file exists and that you may read it",
+        )
+    if b"\x00" in raw:
+        line, column = _location_of_offset(raw.decode("latin-1"), raw.index(b"\x00"))
+        return Diagnostic(
+            Location(path, line, column),
+            "not-text",
+            "the file is binary, not YAML text",
+            hint="remove it from the repository or add it to 'ignore' in ladderctl.yaml",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8-sig", "replace")
+        line, column = _location_of_offset(before, len(before))
+        return Diagnostic(
+            Location(path, line, column),
+            "not-utf8",
+            "the file is not UTF-8 text",
+            hint="save the file with UTF-8 encoding",
+        )
+
+
+def load_file(file: Path, path: str | None = None) -> Document | Diagnostic:
+    """Read and parse one YAML file; `path` is how it is named in messages."""
+    shown = path if path is not None else str(file)
+    text = read_text(file, shown)
+    if isinstance(text, Diagnostic):
+        return text
+    return parse_text(text, shown)
