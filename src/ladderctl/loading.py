@@ -182,10 +182,11 @@ def _resolve_tagged(tag: str, text: str, line: int, column: int) -> Any:
         "bool": bool,
         "null": type(None),
     }
+    hint = f"remove the '!!{name}' tag, or write a valid {name} value"
     if name not in expected:  # !!map or !!seq on a scalar
-        raise _Problem("yaml-tag", f"'{text}' is not a valid !!{name}", line, column)
+        raise _Problem("yaml-tag", f"'{text}' is not a valid !!{name}", line, column, hint)
     if not isinstance(value, expected[name]) or (name == "int" and isinstance(value, bool)):
-        raise _Problem("yaml-tag", f"'{text}' is not a valid !!{name}", line, column)
+        raise _Problem("yaml-tag", f"'{text}' is not a valid !!{name}", line, column, hint)
     return float(text) if name == "float" else value
 
 
@@ -222,7 +223,9 @@ def _build(loader: Any, path: str) -> Document:
                 frame = stack[-1]
                 key = event.value
                 if event.tag not in (None, "!", _CORE_TAG + "str"):
-                    raise _Problem("yaml-tag", "tags are not allowed on keys", line, column)
+                    raise _Problem(
+                        "yaml-tag", "tags are not allowed on keys", line, column, _TAG_HINT
+                    )
                 if key in frame[0] or key == frame[2]:
                     raise _Problem(
                         "duplicate-key",
@@ -291,6 +294,7 @@ def _build(loader: Any, path: str) -> Document:
                     f"the alias '*{event.anchor}' has no anchor '&{event.anchor}' before it",
                     line,
                     column,
+                    f"define '&{event.anchor}' on a value above, or write the value out",
                 )
             value, size = anchored
             total += size

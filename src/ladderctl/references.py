@@ -61,6 +61,13 @@ class _Checker:
             self.by_kind[document.kind or ""].append(document)
         # Ids declared by records that failed their schema still exist for reference checks.
         self.known_elsewhere: dict[str, set[str]] = defaultdict(set)
+        # References into a broken catalog or ladder cannot be judged until it is fixed.
+        rejected_kinds = {d.kind for d in rejected}
+        self.unsure: set[str] = set()
+        if "Catalog" in rejected_kinds:
+            self.unsure |= {"unknown-credential", "unknown-assessment", "unknown-tag"}
+        if "Ladder" in rejected_kinds:
+            self.unsure |= {"unknown-criterion"}
         for document in rejected:
             if isinstance(document.data, dict) and isinstance(document.data.get("id"), str):
                 self.known_elsewhere[str(document.data.get("kind"))].add(document.data["id"])
@@ -114,6 +121,8 @@ class _Checker:
     ) -> bool:
         if value in known or value in self.known_elsewhere.get(elsewhere, ()):
             return True
+        if rule in self.unsure:
+            return False  # the list it would be in comes from a file that failed its schema
         self.report(
             document,
             path,
@@ -452,9 +461,8 @@ def _check_staff(
     for index, entry in enumerate(history):
         effective = _parse(entry["effective"])
         ladder = entry.get("ladder", data["ladder"])
-        _check_level(check, person, ("levelHistory", index), ladder, entry["level"], levels_of)
-        if "ladder" not in entry and entry["level"] not in levels_of.get(ladder, [entry["level"]]):
-            pass  # reported by _check_level against the record's own ladder
+        if "ladder" in entry or ladder in levels_of:  # an unknown own ladder is reported once
+            _check_level(check, person, ("levelHistory", index), ladder, entry["level"], levels_of)
         if effective < hired:
             check.report(
                 person,
