@@ -1,4 +1,4 @@
-"""The command line as a whole: help, version, schema export, init, and the installed entry point."""
+"""The command line as a whole: help, version, schema export, init, the installed entry point."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, Result
 
+from conftest import AS_OF, Result
 from ladderctl import __version__
 from ladderctl.schemas import KINDS, SCHEMA_FILE_BY_KIND
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import AS_OF, MINI_REPO, Result, write_tree
 
 Run = Callable[..., Result]
@@ -302,7 +303,8 @@ def test_hostile_files_do_not_stop_the_others(run: Run, mini_repo: Repo) -> None
         **{
             "bomb.yaml": "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
             + "".join(
-                f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdefg", "bcdefgh")
+                f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n"
+                for p, n in zip("abcdefg", "bcdefgh", strict=True)
             ),
             "deep.yaml": "[" * 5000 + "]" * 5000,
             "evil.yaml": "a: !!python/object/apply:os.system ['echo hi']\n",
