@@ -700,15 +700,15 @@ def _check_plan(
         last = max(dates, default=start)
         if (check.as_of - last).days >= REVIEW_OVERDUE_DAYS:
             since = (
-                f"last reviewed {last.isoformat()}"
+                f"was last reviewed on {last.isoformat()}"
                 if dates
-                else f"not reviewed since it started {start.isoformat()}"
+                else f"has not been reviewed since it started on {start.isoformat()}"
             )
             check.report(
                 plan,
                 ("reviews",) if dates else ("period", "start"),
                 "review-overdue",
-                f"the plan is {since}, {(check.as_of - last).days} days ago "
+                f"the plan {since}, {(check.as_of - last).days} days ago "
                 "(reviews are quarterly)",
                 hint="hold the quarterly review and add it to 'reviews'",
                 severity="warning",
