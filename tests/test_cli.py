@@ -18,7 +18,7 @@ from ladderctl.schemas import KINDS, SCHEMA_FILE_BY_KIND
 
 Run = Callable[..., Result]
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["validate", "schema", "init"]
+COMMANDS = ["validate", "check-advancement", "schema", "init"]
 
 
 def test_version(run: Run) -> None:

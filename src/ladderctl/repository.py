@@ -93,7 +93,7 @@ def read_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     return Config(ignore=list(ignore)), problems
 
 
-def _ignored(relative: str, patterns: Sequence[str]) -> bool:
+def is_ignored(relative: str, patterns: Sequence[str]) -> bool:
     return any(
         fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*")
         for pattern in patterns
@@ -119,7 +119,7 @@ def find_files(paths: Sequence[Path], *, root: Path, ignore: Sequence[str] = ())
             relative = file.resolve().relative_to(root).as_posix()
         except ValueError:
             relative = file.as_posix()
-        if relative == CONFIG_FILE or _ignored(relative, ignore):
+        if relative == CONFIG_FILE or is_ignored(relative, ignore):
             continue
         kept.append(file)
     return sorted(kept)

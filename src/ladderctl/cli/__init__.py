@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ladderctl import __version__
+from ladderctl.cli import advancement as advancement_command
 from ladderctl.cli import init as init_command
 from ladderctl.cli import schema as schema_command
 from ladderctl.cli import validate as validate_command
@@ -43,7 +44,7 @@ def _root(
     """Career ladders, promotions, mentorship and development plans, as code."""
 
 
-for module in (validate_command, schema_command, init_command):
+for module in (validate_command, advancement_command, schema_command, init_command):
     module.register(app)
 
 
