@@ -708,8 +708,7 @@ def _check_plan(
                 plan,
                 ("reviews",) if dates else ("period", "start"),
                 "review-overdue",
-                f"the plan {since}, {(check.as_of - last).days} days ago "
-                "(reviews are quarterly)",
+                f"the plan {since}, {(check.as_of - last).days} days ago (reviews are quarterly)",
                 hint="hold the quarterly review and add it to 'reviews'",
                 severity="warning",
             )
