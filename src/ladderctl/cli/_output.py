@@ -15,9 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from ladderctl.repository import InvalidRepository
-from ladderctl.writing import OutputError
-
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -94,6 +91,17 @@ def _crash_log(error: BaseException) -> Path:
     return Path(name)
 
 
+def _report_invalid(invalid: Any) -> None:
+    report = invalid.report
+    err = console(stderr=True)
+    for diagnostic in [d for d in report.diagnostics if d.severity == "error"][:5]:
+        err.print(_escape(str(diagnostic)))
+    error_line(
+        f"the department data has {report.errors} error(s), so no answer can be trusted",
+        "run 'ladderctl validate' and fix them first",
+    )
+
+
 def handles_errors(command: F) -> F:
     """Turn a command's exceptions into one line and the documented exit code.
 
@@ -110,18 +118,6 @@ def handles_errors(command: F) -> F:
         except Fatal as fatal:
             error_line(fatal.message, fatal.hint)
             raise typer.Exit(int(fatal.status)) from None
-        except OutputError as error:
-            error_line(str(error), "check the output path and its permissions")
-            raise typer.Exit(int(ExitStatus.USAGE)) from None
-        except InvalidRepository as invalid:
-            report = invalid.report
-            for diagnostic in [d for d in report.diagnostics if d.severity == "error"][:5]:
-                console(stderr=True).print(_escape(str(diagnostic)))
-            error_line(
-                f"the department data has {report.errors} error(s), so no answer can be trusted",
-                "run 'ladderctl validate' and fix them first",
-            )
-            raise typer.Exit(int(ExitStatus.PROBLEMS)) from None
         except KeyboardInterrupt:
             error_line("interrupted")
             raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
@@ -130,6 +126,16 @@ def handles_errors(command: F) -> F:
             sys.stderr.close()
             raise typer.Exit(int(ExitStatus.OK)) from None
         except Exception as error:
+            # Imported here, not at the top: `ladderctl --help` must not pay for YAML loading.
+            from ladderctl.repository import InvalidRepository
+            from ladderctl.writing import OutputError
+
+            if isinstance(error, OutputError):
+                error_line(str(error), "check the output path and its permissions")
+                raise typer.Exit(int(ExitStatus.USAGE)) from None
+            if isinstance(error, InvalidRepository):
+                _report_invalid(error)
+                raise typer.Exit(int(ExitStatus.PROBLEMS)) from None
             log = _crash_log(error)
             error_line(
                 f"internal error ({type(error).__name__}): this is a bug in ladderctl",
