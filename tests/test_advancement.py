@@ -1118,17 +1118,17 @@ def test_top_of_ladder_is_an_answer_not_an_error() -> None:
     assert report.to_dict()["verdict"] == "top-of-ladder"
 
 
-def test_top_of_ladder_with_one_transition_targets_it() -> None:
-    report = check(lead_tech())
-    assert report.target is not None
-    assert (report.target.kind, report.target.transition) == (
-        "transition",
-        "tech-to-operations-manager",
-    )
-    assert report.verdict == "eligible-now"
+def test_top_of_ladder_with_transitions_still_answers_top_of_ladder() -> None:
+    # A move to another ladder is asked for by name (--to); see the transition tests.
+    dept = department(lead_tech())
+    report = check_eligibility("dana", dept, as_of=AS_OF)
+    assert (report.verdict, report.target, report.warnings) == ("top-of-ladder", None, ())
+    assert [t.id for t in dept.transitions_from(dept.person("dana"))] == [
+        "tech-to-operations-manager"
+    ]
 
 
-def test_top_of_ladder_with_several_transitions_lists_them() -> None:
+def test_transition_without_requirements_is_reached_on_the_from_level_alone() -> None:
     ladder = yaml_doc(TECH_LADDER, "ladders/pharmacy-technician.yaml").data
     ladder["transitions"].append(
         {
@@ -1143,17 +1143,12 @@ def test_top_of_ladder_with_several_transitions_lists_them() -> None:
         record_doc(lead_tech()),
     ]
     dept = Department.from_documents(docs)
-    report = check_eligibility("dana", dept, as_of=AS_OF)
-    assert report.verdict == "top-of-ladder"
-    assert report.warnings == (
-        "top of ladder 'pharmacy-technician'; choose a transition with --to: "
-        "tech-to-operations-manager (to pharmacy-leadership/operations-manager), "
-        "tech-to-informatics (to pharmacy-informatics/analyst)",
-    )
-    # A transition without requirements: reached on the from-level's terms alone.
     direct = check_eligibility("dana", dept, as_of=AS_OF, target="tech-to-informatics")
-    assert direct.verdict == "eligible-now"
-    assert direct.criteria == ()
+    assert (direct.verdict, direct.criteria) == ("eligible-now", ())
+    assert direct.warnings == (
+        "no requirements recorded for pharmacy-informatics/analyst: "
+        "reached on the terms of tech-4 alone",
+    )
 
 
 def test_clinical_pharmacist_1_to_2() -> None:

@@ -29,7 +29,7 @@ import gc
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 from operator import attrgetter
@@ -437,8 +437,7 @@ def check_eligibility(
     """
     record = department.person(person) if isinstance(person, str) else person
     resolved = department.resolve_target(record, target)
-    report = _evaluate(record, None, department.catalog, resolved, as_of)
-    return _with_top_note(report, department, record) if resolved is None else report
+    return _evaluate(record, None, department.catalog, resolved, as_of)
 
 
 def check_team(
@@ -465,10 +464,7 @@ def check_team(
             key = (record.ladder, record.level)
             if key not in targets:
                 targets[key] = department.resolve_target(record)
-            report = _evaluate(record, None, catalog, targets[key], as_of)
-            if targets[key] is None:
-                report = _with_top_note(report, department, record)
-            reports.append(report)
+            reports.append(_evaluate(record, None, catalog, targets[key], as_of))
     reports.sort(key=_team_order)
     counts: dict[Verdict, int] = dict.fromkeys(VERDICTS, 0)
     for report in reports:
@@ -1257,18 +1253,6 @@ def _evaluate(
         eligible_on=met_on,
         warnings=tuple(warnings),
     )
-
-
-def _with_top_note(
-    report: EligibilityReport, department: Department, person: StaffRecord
-) -> EligibilityReport:
-    """A top-of-ladder report, plus the transitions to choose from when there are several."""
-    onward = department.transitions_from(person)
-    if len(onward) < 2:
-        return report
-    choices = ", ".join(f"{t.id} (to {t.to_ladder}/{t.to_level})" for t in onward)
-    note = f"top of ladder '{report.ladder}'; choose a transition with --to: {choices}"
-    return replace(report, warnings=(*report.warnings, note))
 
 
 def _team_order(report: EligibilityReport) -> tuple[int, int, int, str]:

@@ -171,10 +171,11 @@ class Department:
     # --- targets -------------------------------------------------------------------------------
 
     def resolve_target(self, person: StaffRecord, to: str | None = None) -> Target | None:
-        """What `person` would be assessed for; None at the top of the ladder with nowhere to go.
+        """What `person` would be assessed for; None at the top of their ladder.
 
-        - `to=None`: the next level on the person's ladder. At the top level: the transition
-          from that level if there is exactly one, else None (see `transitions_from`).
+        - `to=None`: the next level on the person's ladder; None at the top level, even when
+          transitions start there (a move to another ladder is asked for by name; see
+          `transitions_from`).
         - `to=LEVEL`: a higher level on the same ladder; the `advancement` blocks from the
           current level up to LEVEL are combined (all must hold).
         - `to=LADDER/LEVEL` or `to=TRANSITION_ID`: a transition from the current level; only
@@ -185,10 +186,9 @@ class Department:
         if current is None:
             raise UnknownLevel(_not_on_ladder(person.level, ladder))
         if to is None:
-            if current + 1 < len(ladder.levels):
-                return self._level_target(person, ladder, current, current + 1, "next-level")
-            onward = self.transitions_from(person)
-            return self._checked_transition(person, ladder, onward) if len(onward) == 1 else None
+            if current + 1 >= len(ladder.levels):
+                return None
+            return self._level_target(person, ladder, current, current + 1, "next-level")
         if "/" in to:
             ladder_id, _, level_id = to.partition("/")
             if ladder_id == ladder.id:
