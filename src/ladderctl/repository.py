@@ -46,12 +46,13 @@ class LoadResult:
     rejected: list[Document] = field(default_factory=list)
 
 
-def shown_path(file: Path) -> str:
+def shown_path(file: Path, cwd: str | None = None) -> str:
     """A file as messages name it: relative to the current directory when inside it."""
-    try:
-        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return file.as_posix()
+    here = cwd if cwd is not None else os.path.realpath(os.getcwd())
+    absolute = os.path.realpath(file)
+    if absolute.startswith(here + os.sep):
+        return Path(absolute[len(here) + 1 :]).as_posix()
+    return file.as_posix()
 
 
 def read_config(root: Path) -> tuple[Config, list[Diagnostic]]:
@@ -102,26 +103,26 @@ def is_ignored(relative: str, patterns: Sequence[str]) -> bool:
 
 def find_files(paths: Sequence[Path], *, root: Path, ignore: Sequence[str] = ()) -> list[Path]:
     """YAML files under `paths`, sorted; hidden folders, ignored patterns and the config skipped."""
-    found: set[Path] = set()
+    top = os.path.realpath(root)
+    kept: set[Path] = set()
     for start in paths:
         if start.is_file():
-            found.add(start)
-            continue
-        for folder, dirs, files in os.walk(start):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
-            for name in files:
-                if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                    found.add(Path(folder) / name)
-    root = root.resolve()
-    kept = []
-    for file in found:
-        try:
-            relative = file.resolve().relative_to(root).as_posix()
-        except ValueError:
-            relative = file.as_posix()
-        if relative == CONFIG_FILE or is_ignored(relative, ignore):
-            continue
-        kept.append(file)
+            candidates = [os.path.realpath(start)]
+        else:
+            candidates = []
+            for folder, dirs, files in os.walk(os.path.realpath(start)):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+                candidates.extend(
+                    os.path.join(folder, name)
+                    for name in files
+                    if name.endswith(YAML_SUFFIXES) and not name.startswith(".")
+                )
+        for candidate in candidates:
+            inside = candidate.startswith(top + os.sep)
+            relative = candidate[len(top) + 1 :].replace(os.sep, "/") if inside else candidate
+            if relative == CONFIG_FILE or is_ignored(relative, ignore):
+                continue
+            kept.add(Path(candidate))
     return sorted(kept)
 
 
@@ -153,7 +154,8 @@ def _workers(count: int) -> int:
 
 def load_documents(files: Sequence[Path], *, progress: Progress | None = None) -> LoadResult:
     """Load and schema-check every file; all problems are collected, none stops the others."""
-    items = [(file, shown_path(file)) for file in files]
+    cwd = os.path.realpath(os.getcwd())
+    items = [(file, shown_path(file, cwd)) for file in files]
     documents: list[Document] = []
     rejected: list[Document] = []
     diagnostics: list[Diagnostic] = []
