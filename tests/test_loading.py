@@ -173,3 +173,10 @@ def test_unreadable_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     found = load_file(tmp_path / "missing.yaml", "missing.yaml")
     assert isinstance(found, Diagnostic)
     assert found.rule == "unreadable"
+
+
+@pytest.mark.parametrize("text", ["? [a, b]\n: 1\n", "? {a: 1}\n: 2\n", "a: &k x\n*k : 1\n"])
+def test_complex_keys_are_refused(text: str) -> None:
+    found = problem(text)
+    assert found.rule == "complex-key"
+    assert "key" in found.message

@@ -194,9 +194,12 @@ def _build(loader: Any, path: str) -> Document:
     """Walk the event stream of one file and build its single document."""
     positions: dict[int, dict[Any, tuple[int, int, int, int]]] = {}
     anchors: dict[str, tuple[Any, int]] = {}
-    # One frame per open container: [container, marks, pending key (maps), key line, key column,
-    # values inside, is a mapping, start line, start column, anchor]
+    # The open container's frame: [container, marks, pending key (maps), key line, key column,
+    # is a mapping, start line, start column, anchor, values counted before it]. The frames of
+    # the containers around it wait on `stack`; keeping the top one in a local is measurably
+    # faster than indexing `stack[-1]` for every event.
     stack: list[list[Any]] = []
+    top: list[Any] | None = None
     root: Any = None
     root_mark = (1, 1)
     total = 0
@@ -210,6 +213,7 @@ def _build(loader: Any, path: str) -> Document:
     stream_end = yaml.StreamEndEvent
     get_event = loader.get_event
     resolved = _RESOLVED
+    missing = _MISSING
 
     while True:
         event = get_event()
@@ -217,32 +221,34 @@ def _build(loader: Any, path: str) -> Document:
         value: Any
         if cls is scalar_event:
             mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
-            if stack and stack[-1][6] and stack[-1][2] is None:
+            line = mark.line + 1
+            column = mark.column + 1
+            if top is not None and top[5] and top[2] is None:
                 # A mapping key: keys are always text, whatever they look like.
-                frame = stack[-1]
                 key = event.value
-                if event.tag not in (None, "!", _CORE_TAG + "str"):
+                if event.tag is not None and event.tag not in ("!", _CORE_TAG + "str"):
                     raise _Problem(
                         "yaml-tag", "tags are not allowed on keys", line, column, _TAG_HINT
                     )
-                if key in frame[0] or key == frame[2]:
+                if key in top[0]:
                     raise _Problem(
                         "duplicate-key",
                         f"the key '{key}' appears twice in this mapping "
-                        f"(first at line {frame[1][key][0]})",
+                        f"(first at line {top[1][key][0]})",
                         line,
                         column,
                         "keep one of them: other YAML readers silently drop the earlier value",
                     )
-                frame[2], frame[3], frame[4] = key, line, column
+                top[2] = key
+                top[3] = line
+                top[4] = column
                 continue
             tag = event.tag
             if tag is None or tag == "!":
                 if event.implicit[0]:
                     text = event.value
-                    value = resolved.get(text, _MISSING)
-                    if value is _MISSING:
+                    value = resolved.get(text, missing)
+                    if value is missing:
                         value = _resolve_plain(text)
                         if len(resolved) < _RESOLVED_LIMIT:
                             resolved[text] = value
@@ -250,12 +256,12 @@ def _build(loader: Any, path: str) -> Document:
                     value = event.value
             else:
                 value = _resolve_tagged(tag, event.value, line, column)
-            size = 1
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
         elif cls is mapping_start or cls is sequence_start:
             mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
+            line = mark.line + 1
+            column = mark.column + 1
             tag = event.tag
             if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
                 raise _Problem(
@@ -265,28 +271,40 @@ def _build(loader: Any, path: str) -> Document:
                     column,
                     _TAG_HINT,
                 )
-            if len(stack) >= MAX_DEPTH:
-                raise _Problem(
-                    "too-deep",
-                    f"the data is nested more than {MAX_DEPTH} levels deep",
-                    line,
-                    column,
-                    "ladderctl records are a few levels deep; check the indentation",
-                )
+            if top is not None:
+                if top[5] and top[2] is None:
+                    raise _Problem(
+                        "complex-key",
+                        "a list or mapping is used as a key",
+                        line,
+                        column,
+                        "keys are plain names, e.g. 'level: tech-2'",
+                    )
+                if len(stack) >= MAX_DEPTH - 1:
+                    raise _Problem(
+                        "too-deep",
+                        f"the data is nested more than {MAX_DEPTH} levels deep",
+                        line,
+                        column,
+                        "ladderctl records are a few levels deep; check the indentation",
+                    )
+                stack.append(top)
             is_map = cls is mapping_start
             container: Any = {} if is_map else []
             marks: dict[Any, tuple[int, int, int, int]] = {}
             positions[id(container)] = marks
-            stack.append([container, marks, None, 0, 0, 1, is_map, line, column, event.anchor])
+            top = [container, marks, None, 0, 0, is_map, line, column, event.anchor, total]
             continue
         elif cls in end_events:
-            frame = stack.pop()
-            value, size, line, column = frame[0], frame[5], frame[7], frame[8]
-            if frame[9] is not None:
-                anchors[frame[9]] = (value, size)
+            assert top is not None  # libyaml balances start and end events
+            value, line, column = top[0], top[6], top[7]
+            if top[8] is not None:
+                anchors[top[8]] = (value, total - top[9] + 1)
+            top = stack.pop() if stack else None
         elif cls is alias_event:
             mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
+            line = mark.line + 1
+            column = mark.column + 1
             anchored = anchors.get(event.anchor)
             if anchored is None:
                 raise _Problem(
@@ -296,8 +314,16 @@ def _build(loader: Any, path: str) -> Document:
                     column,
                     f"define '&{event.anchor}' on a value above, or write the value out",
                 )
-            value, size = anchored
-            total += size
+            if top is not None and top[5] and top[2] is None:
+                raise _Problem(
+                    "complex-key",
+                    "an alias is used as a key",
+                    line,
+                    column,
+                    "keys are plain names, e.g. 'level: tech-2'",
+                )
+            value = anchored[0]
+            total += anchored[1] - 1  # an alias repeats everything under its anchor
         elif cls is document_start:
             documents += 1
             if documents > 1:
@@ -325,19 +351,18 @@ def _build(loader: Any, path: str) -> Document:
                 column,
                 "write the values out instead of repeating them through aliases",
             )
-        if not stack:
+        if top is None:
             root, root_mark = value, (line, column)
             continue
-        frame = stack[-1]
-        frame[5] += size
-        if frame[6]:
-            key = frame[2]
-            frame[0][key] = value
-            frame[1][key] = (frame[3], frame[4], line, column)
-            frame[2] = None
+        if top[5]:
+            key = top[2]
+            top[0][key] = value
+            top[1][key] = (top[3], top[4], line, column)
+            top[2] = None
         else:
-            frame[1][len(frame[0])] = (line, column, line, column)
-            frame[0].append(value)
+            container = top[0]
+            top[1][len(container)] = (line, column, line, column)
+            container.append(value)
 
     if root is None:
         raise _Problem(
