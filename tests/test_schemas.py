@@ -30,6 +30,8 @@ SCHEMA_FILE_BY_KIND = {
     "MentorshipProfile": "mentorship-profile.schema.json",
     "DevelopmentPlan": "development-plan.schema.json",
     "MentorshipAgreement": "mentorship-agreement.schema.json",
+    "TaskCatalog": "task-catalog.schema.json",
+    "TrainingPlan": "training-plan.schema.json",
 }
 KINDS = list(SCHEMA_FILE_BY_KIND)
 
@@ -403,6 +405,41 @@ MINIMAL: dict[str, dict[str, Any]] = {
         "goals": [{"description": "Prepare for the CPhT-CSP exam."}],
         "terminationNoticeDays": 14,
     },
+    "TaskCatalog": {
+        "apiVersion": "ladderctl/v1",
+        "kind": "TaskCatalog",
+        "id": "cmm",
+        "title": "CMM practice delegation matrix",
+        "stages": [
+            {
+                "id": "pre-visit",
+                "title": "Pre-Visit Activities",
+                "tasks": [
+                    {
+                        "id": "referral-intake",
+                        "title": "Receiving and logging a new referral",
+                        "delegation": "delegable",
+                        "reason": "A purely administrative task.",
+                    }
+                ],
+            }
+        ],
+    },
+    "TrainingPlan": {
+        "apiVersion": "ladderctl/v1",
+        "kind": "TrainingPlan",
+        "id": "tech-30-day",
+        "title": "30-day technician training plan",
+        "durationDays": 30,
+        "phases": [
+            {
+                "id": "week-1",
+                "title": "Orientation & Observation",
+                "days": {"from": 1, "to": 7},
+                "goal": "Understand the what and why before learning the how.",
+            }
+        ],
+    },
 }
 
 DELETE = object()
@@ -497,6 +534,62 @@ VALID_VARIANTS = [
         "MentorshipAgreement",
         [(("goals", 0, "idpObjective"), "jdoe-2025#cspt")],
         id="agreement-idp-objective",
+    ),
+    pytest.param(
+        "Ladder",
+        [(("scope",), "technician"), ((*LEVEL0, "tasks"), ["referral-intake", "chart-prep"])],
+        id="ladder-scope-and-tasks",
+    ),
+    pytest.param(
+        "StaffRecord",
+        [
+            (
+                ("training",),
+                [
+                    {
+                        "plan": "tech-30-day",
+                        "start": "2023-06-01",
+                        "completed": [
+                            {"phase": "week-1", "date": "2023-06-07", "signedOffBy": "mgarcia"}
+                        ],
+                    }
+                ],
+            )
+        ],
+        id="staff-training-progress",
+    ),
+    pytest.param(
+        "TaskCatalog",
+        [
+            (
+                ("procedures",),
+                [{"id": "sop-adm-001", "code": "SOP-ADM-001", "title": "Intake", "type": "sop"}],
+            ),
+            (("stages", 0, "tasks", 0, "procedures"), ["sop-adm-001"]),
+            (("stages", 0, "tasks", 0, "delegation"), "shared"),
+            (
+                ("stages", 0, "tasks", 0, "parts"),
+                [
+                    {"role": "technician", "duty": "Logs the referral."},
+                    {"role": "pharmacist", "duty": "Triages it."},
+                ],
+            ),
+        ],
+        id="tasks-shared-with-parts-and-procedures",
+    ),
+    pytest.param(
+        "TrainingPlan",
+        [
+            (("appliesTo",), [{"ladder": "pharmacy-technician", "level": "tech-1"}]),
+            (("phases", 0, "supervision"), "observation"),
+            (("phases", 0, "read"), ["sop-adm-001"]),
+            (("phases", 0, "tasks"), ["referral-intake"]),
+            (
+                ("phases", 0, "competencies"),
+                [{"assessment": "tech-1-competency"}, {"activityTag": "precepting"}],
+            ),
+        ],
+        id="training-every-field",
     ),
 ]
 
@@ -679,6 +772,85 @@ BROKEN = [
         "does not match",
         id="agreement-idp-objective-format",
     ),
+    # Ladder and staff fields for scope of practice
+    pytest.param("Ladder", [(("scope",), "nurse")], "is not one of", id="ladder-scope-enum"),
+    pytest.param(
+        "Ladder",
+        [((*LEVEL0, "tasks"), ["referral-intake", "referral-intake"])],
+        "non-unique elements",
+        id="ladder-tasks-repeated",
+    ),
+    pytest.param(
+        "StaffRecord",
+        [(("training",), [{"plan": "tech-30-day"}])],
+        "'start' is a required",
+        id="staff-training-without-start",
+    ),
+    # TaskCatalog
+    pytest.param(
+        "TaskCatalog",
+        [(("stages", 0, "tasks", 0, "reason"), DELETE)],
+        "'reason' is a required",
+        id="tasks-missing",
+    ),
+    pytest.param(
+        "TaskCatalog", [(("stages",), {"pre-visit": []})], "not of type 'array'", id="tasks-type"
+    ),
+    pytest.param(
+        "TaskCatalog",
+        [(("stages", 0, "tasks", 0, "owner"), "technician")],
+        "'owner' was unexpected",
+        id="tasks-extra",
+    ),
+    pytest.param(
+        "TaskCatalog",
+        [(("stages", 0, "tasks", 0, "delegation"), "technician-only")],
+        "is not one of",
+        id="tasks-delegation-enum",
+    ),
+    pytest.param(
+        "TaskCatalog",
+        [(("stages", 0, "tasks", 0, "parts"), [{"role": "nurse", "duty": "Helps."}])],
+        "is not one of",
+        id="tasks-part-role",
+    ),
+    pytest.param(
+        "TaskCatalog", [(("stages", 0, "tasks"), [])], "should be non-empty", id="tasks-empty-stage"
+    ),
+    # TrainingPlan
+    pytest.param(
+        "TrainingPlan",
+        [(("phases", 0, "goal"), DELETE)],
+        "'goal' is a required",
+        id="training-missing",
+    ),
+    pytest.param(
+        "TrainingPlan", [(("durationDays",), "30")], "not of type 'integer'", id="training-type"
+    ),
+    pytest.param(
+        "TrainingPlan",
+        [(("phases", 0, "week"), 1)],
+        "'week' was unexpected",
+        id="training-extra",
+    ),
+    pytest.param(
+        "TrainingPlan",
+        [(("phases", 0, "days", "from"), 0)],
+        "less than the minimum",
+        id="training-day-zero",
+    ),
+    pytest.param(
+        "TrainingPlan",
+        [(("phases", 0, "competencies"), [{"description": "Intake."}])],
+        "is not valid under any of the given schemas",
+        id="training-competency-without-reference",
+    ),
+    pytest.param(
+        "TrainingPlan",
+        [(("phases", 0, "competencies"), [{"assessment": "a", "activityTag": "b"}])],
+        "is valid under each of",
+        id="training-competency-with-two-references",
+    ),
 ]
 
 
@@ -715,6 +887,8 @@ CASE_PREFIX_BY_KIND = {
     "MentorshipProfile": "profile",
     "DevelopmentPlan": "plan",
     "MentorshipAgreement": "agreement",
+    "TaskCatalog": "tasks",
+    "TrainingPlan": "training",
 }
 
 

@@ -191,6 +191,7 @@ class Level:
     competencies: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     advancement: Advancement | None = None
+    tasks: tuple[str, ...] = ()  # task ids from the task catalogs (see ladderctl.scope)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +219,7 @@ class Ladder:
     description: str | None = None
     source: str | None = None
     transitions: tuple[Transition, ...] = ()
+    scope: str | None = None  # technician | pharmacist | mixed; None: derived from the track
     _index: Mapping[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -262,6 +264,7 @@ class Ladder:
                     competencies=_strs(lv, "competencies"),
                     roles=_strs(lv, "roles"),
                     advancement=advancement,
+                    tasks=_strs(lv, "tasks"),
                     location=doc.locate(("levels", i)),
                 )
             )
@@ -285,6 +288,7 @@ class Ladder:
             id=str(data["id"]),
             title=str(data["title"]),
             track=str(data["track"]),
+            scope=_opt_str(data, "scope"),
             description=_opt_str(data, "description"),
             source=_opt_str(data, "source"),
             levels=tuple(levels),

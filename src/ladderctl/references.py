@@ -12,6 +12,7 @@ from typing import Any
 
 from ladderctl.diagnostics import Diagnostic, Severity
 from ladderctl.loading import Document, JsonPath
+from ladderctl.scope_checks import check_scope
 
 EXPIRY_WARNING_DAYS = 90
 REVIEW_OVERDUE_DAYS = 90
@@ -176,6 +177,9 @@ def check_references(
     for person in staff.values():
         _check_staff(check, person, staff, levels_of, all_criteria, credentials, assessments, tags)
     _check_management_cycles(check, staff)
+    check_scope(
+        check, ladders=ladders, staff=staff, assessments=assessments, tags=tags, rejected=rejected
+    )
 
     profiles: dict[tuple[str, str], Document] = {}
     for profile in check.by_kind.get("MentorshipProfile", []):

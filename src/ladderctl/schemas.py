@@ -25,6 +25,8 @@ SCHEMA_FILE_BY_KIND: dict[str, str] = {
     "MentorshipProfile": "mentorship-profile.schema.json",
     "DevelopmentPlan": "development-plan.schema.json",
     "MentorshipAgreement": "mentorship-agreement.schema.json",
+    "TaskCatalog": "task-catalog.schema.json",
+    "TrainingPlan": "training-plan.schema.json",
 }
 KINDS = tuple(SCHEMA_FILE_BY_KIND)
 

@@ -25,9 +25,11 @@ __all__ = [
     "Certification",
     "EngagementScore",
     "LevelHistoryEntry",
+    "PhaseCompletion",
     "PriorExperience",
     "Review",
     "StaffRecord",
+    "TrainingEnrolment",
     "Waiver",
     "add_months",
     "parse_date",
@@ -202,6 +204,27 @@ class EngagementScore:
 
 
 @dataclass(frozen=True, slots=True)
+class PhaseCompletion:
+    """A training-plan phase the person completed, and who signed it off."""
+
+    phase: str
+    date: dt.date
+    location: Location
+    signed_off_by: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingEnrolment:
+    """A training plan the person started on `start` (day 1), and the phases done so far."""
+
+    plan: str
+    start: dt.date
+    location: Location
+    completed: tuple[PhaseCompletion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class StaffRecord:
     """One person: where they are on which ladder, and the evidence on file for them."""
 
@@ -229,6 +252,7 @@ class StaffRecord:
     attestations: tuple[Attestation, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     engagement: tuple[EngagementScore, ...] = ()
+    training: tuple[TrainingEnrolment, ...] = ()
 
     @classmethod
     def from_document(cls, doc: Document) -> StaffRecord:
@@ -360,5 +384,23 @@ def _staff_from_document(doc: Document) -> StaffRecord:
                 location=loc("engagement", i),
             )
             for i, e in enumerate(_items(data, "engagement"))
+        ),
+        training=tuple(
+            TrainingEnrolment(
+                plan=str(t["plan"]),
+                start=parse_date(t["start"], field="training.start"),
+                location=loc("training", i),
+                completed=tuple(
+                    PhaseCompletion(
+                        phase=str(c["phase"]),
+                        date=parse_date(c["date"], field="training.completed.date"),
+                        signed_off_by=_opt_str(c, "signedOffBy"),
+                        note=_opt_str(c, "note"),
+                        location=loc("training", i, "completed", j),
+                    )
+                    for j, c in enumerate(_items(t, "completed"))
+                ),
+            )
+            for i, t in enumerate(_items(data, "training"))
         ),
     )

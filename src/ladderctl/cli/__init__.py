@@ -8,6 +8,7 @@ from ladderctl import __version__
 from ladderctl.cli import advancement as advancement_command
 from ladderctl.cli import init as init_command
 from ladderctl.cli import schema as schema_command
+from ladderctl.cli import scope as scope_command
 from ladderctl.cli import validate as validate_command
 
 app = typer.Typer(
@@ -44,7 +45,13 @@ def _root(
     """Career ladders, promotions, mentorship and development plans, as code."""
 
 
-for module in (validate_command, advancement_command, schema_command, init_command):
+for module in (
+    validate_command,
+    advancement_command,
+    scope_command,
+    schema_command,
+    init_command,
+):
     module.register(app)
 
 
