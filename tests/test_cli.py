@@ -18,7 +18,15 @@ from ladderctl.schemas import KINDS, SCHEMA_FILE_BY_KIND
 
 Run = Callable[..., Result]
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["validate", "check-advancement", "delegation", "training", "schema", "init"]
+COMMANDS = [
+    "validate",
+    "check-advancement",
+    "match-mentors",
+    "delegation",
+    "training",
+    "schema",
+    "init",
+]
 
 
 def test_version(run: Run) -> None:

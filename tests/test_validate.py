@@ -318,3 +318,12 @@ def test_hostile_files_do_not_stop_the_others(run: Run, mini_repo: Repo) -> None
         ("yaml-tag", "evil.yaml"),
         ("not-text", "bin.yaml"),
     }
+
+
+def test_proposals_files_are_not_records(run: Run, mini_repo: Repo) -> None:
+    from ladderctl.mentorship import PROPOSALS_SUFFIX
+    from ladderctl.repository import PROPOSALS_SUFFIX as SKIPPED
+
+    assert SKIPPED == PROPOSALS_SUFFIX
+    repo = mini_repo(**{"mentorship/cycle.proposals.yaml": "pairs: []\n"})
+    run("validate", repo, "--as-of", AS_OF, expect=0)

@@ -17,6 +17,8 @@ from ladderctl.loading import Document, Location, load_file
 from ladderctl.validation import check_schema
 
 CONFIG_FILE = "ladderctl.yaml"
+# match-mentors writes the committee's review file next to the records; it is not a record.
+PROPOSALS_SUFFIX = ".proposals.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 # Below this many files a second process costs more than it saves.
@@ -102,7 +104,10 @@ def is_ignored(relative: str, patterns: Sequence[str]) -> bool:
 
 
 def find_files(paths: Sequence[Path], *, root: Path, ignore: Sequence[str] = ()) -> list[Path]:
-    """YAML files under `paths`, sorted; hidden folders, ignored patterns and the config skipped."""
+    """YAML files under `paths`, sorted.
+
+    Skipped: hidden folders, the config file, `*.proposals.yaml` review files and ignored patterns.
+    """
     top = os.path.realpath(root)
     kept: set[Path] = set()
     for start in paths:
@@ -120,7 +125,11 @@ def find_files(paths: Sequence[Path], *, root: Path, ignore: Sequence[str] = ())
         for candidate in candidates:
             inside = candidate.startswith(top + os.sep)
             relative = candidate[len(top) + 1 :].replace(os.sep, "/") if inside else candidate
-            if relative == CONFIG_FILE or is_ignored(relative, ignore):
+            if (
+                relative == CONFIG_FILE
+                or relative.endswith(PROPOSALS_SUFFIX)
+                or is_ignored(relative, ignore)
+            ):
                 continue
             kept.add(Path(candidate))
     return sorted(kept)

@@ -7,6 +7,7 @@ import typer
 from ladderctl import __version__
 from ladderctl.cli import advancement as advancement_command
 from ladderctl.cli import init as init_command
+from ladderctl.cli import match as match_command
 from ladderctl.cli import schema as schema_command
 from ladderctl.cli import scope as scope_command
 from ladderctl.cli import validate as validate_command
@@ -48,6 +49,7 @@ def _root(
 for module in (
     validate_command,
     advancement_command,
+    match_command,
     scope_command,
     schema_command,
     init_command,
