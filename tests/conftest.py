@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -13,6 +15,11 @@ from typer.testing import CliRunner
 from ladderctl.cli import app
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+# Compiled validators are cached per user; tests keep theirs out of the user's home.
+os.environ.setdefault(
+    "LADDERCTL_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"ladderctl-test-cache-{os.getuid()}")
+)
 AS_OF = "2026-11-21"
 
 # A small department that passes every check; tests copy it and break one thing.

@@ -327,3 +327,32 @@ def test_proposals_files_are_not_records(run: Run, mini_repo: Repo) -> None:
     assert SKIPPED == PROPOSALS_SUFFIX
     repo = mini_repo(**{"mentorship/cycle.proposals.yaml": "pairs: []\n"})
     run("validate", repo, "--as-of", AS_OF, expect=0)
+
+
+def test_compiled_validators_are_cached_and_a_broken_cache_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fastjsonschema
+
+    from ladderctl import schemas
+
+    monkeypatch.setenv("LADDERCTL_CACHE_DIR", str(tmp_path))
+    good = {
+        "apiVersion": "ladderctl/v1",
+        "kind": "Catalog",
+        "id": "c",
+        "title": "C",
+        "credentials": [],
+    }
+    bad = {**good, "id": "Not An Id"}
+    for attempt in ("fresh", "cached", "corrupt"):
+        schemas.fast_validator.cache_clear()
+        if attempt == "corrupt":
+            for file in tmp_path.iterdir():
+                file.write_bytes(b"not marshal data")
+        validate = schemas.fast_validator("Catalog")
+        assert validate(good) == good
+        with pytest.raises(fastjsonschema.JsonSchemaException):
+            validate(bad)
+        assert len(list(tmp_path.glob("validator-Catalog-*.marshal"))) == 1, attempt
+    schemas.fast_validator.cache_clear()

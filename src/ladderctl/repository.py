@@ -178,6 +178,12 @@ def load_documents(files: Sequence[Path], *, progress: Progress | None = None) -
         if workers > 1:
             import multiprocessing
 
+            from ladderctl.schemas import KINDS, fast_validator
+
+            # Compile (or fetch from the cache) every validator once, before forking, so the
+            # workers inherit them instead of each building its own.
+            for kind in KINDS:
+                fast_validator(kind)
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 outcomes = pool.map(_check_batch, _batches(items))

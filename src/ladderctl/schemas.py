@@ -7,10 +7,18 @@ path. A record goes through the fast one, and only a failing record through the 
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import functools
+import hashlib
 import json
+import marshal
+import os
 import re
+import sys
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ladderctl.resources import data_dir
@@ -31,6 +39,8 @@ SCHEMA_FILE_BY_KIND: dict[str, str] = {
 KINDS = tuple(SCHEMA_FILE_BY_KIND)
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+# Bump when is_date changes: cached validators call it by name.
+_FORMATS_VERSION = 1
 
 
 def is_date(value: object) -> bool:
@@ -69,11 +79,53 @@ def load_schema(kind: str) -> dict[str, Any]:
     return schema
 
 
+def _cache_dir() -> Path | None:
+    """Where compiled validators are kept between runs; LADDERCTL_CACHE_DIR=off disables it."""
+    chosen = os.environ.get("LADDERCTL_CACHE_DIR")
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ladderctl"
+
+
 @cache
 def fast_validator(kind: str) -> Any:
+    """The compiled fastjsonschema validator of a kind.
+
+    Generating and compiling the Python code of all schemas costs about a second, more than
+    checking a thousand records, so the compiled code is kept in a per-user cache keyed by the
+    schema, the fastjsonschema version and the Python version.
+    """
     import fastjsonschema
 
-    return fastjsonschema.compile(load_schema(kind), formats={"date": is_date}, use_default=False)
+    schema = load_schema(kind)
+    fingerprint = json.dumps(
+        [schema, fastjsonschema.VERSION, sys.version, _FORMATS_VERSION], sort_keys=True
+    )
+    key = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:20]
+    folder = _cache_dir()
+    cached = folder / f"validator-{kind}-{key}.marshal" if folder is not None else None
+    code = None
+    if cached is not None:
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            code = marshal.loads(cached.read_bytes())
+    if code is None:
+        # compile_to_code rewrites the $refs of the dict it is given: keep the shared copy intact.
+        source = fastjsonschema.compile_to_code(
+            copy.deepcopy(schema), formats={"date": is_date}, use_default=False
+        )
+        code = compile(source, f"<{kind} validator>", "exec")
+        if cached is not None:
+            from ladderctl.writing import write_atomic
+
+            with contextlib.suppress(OSError):
+                write_atomic(cached, marshal.dumps(code))
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # our own generated code, from our own schema
+    function = namespace["validate_" + re.sub(r"[^a-zA-Z0-9_]", "_", schema["$id"])]
+    return functools.partial(function, custom_formats={"date": is_date})
 
 
 @cache
