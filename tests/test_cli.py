@@ -22,6 +22,8 @@ COMMANDS = [
     "validate",
     "check-advancement",
     "match-mentors",
+    "report",
+    "due",
     "delegation",
     "training",
     "schema",
@@ -152,3 +154,13 @@ def test_internal_errors_are_logged_not_shown(
     log = Path(result.stderr.split("details are in ")[1].split(";")[0].strip())
     assert "secret patient data" in log.read_text(encoding="utf-8")
     log.unlink()
+
+
+def test_written_files_get_ordinary_permissions(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    run("schema", "--out", out, expect=0)
+    umask = os.umask(0)
+    os.umask(umask)
+    for file in out.iterdir():
+        assert file.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
