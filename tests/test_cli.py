@@ -22,6 +22,8 @@ COMMANDS = [
     "validate",
     "check-advancement",
     "match-mentors",
+    "render-idp",
+    "render-agreement",
     "report",
     "due",
     "delegation",

@@ -8,6 +8,7 @@ from ladderctl import __version__
 from ladderctl.cli import advancement as advancement_command
 from ladderctl.cli import init as init_command
 from ladderctl.cli import match as match_command
+from ladderctl.cli import render as render_command
 from ladderctl.cli import report as report_command
 from ladderctl.cli import schema as schema_command
 from ladderctl.cli import scope as scope_command
@@ -51,6 +52,7 @@ for module in (
     validate_command,
     advancement_command,
     match_command,
+    render_command,
     report_command,
     scope_command,
     schema_command,
