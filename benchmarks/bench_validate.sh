@@ -16,7 +16,9 @@
 # and SCHEMA (what to benchmark), BENCH_VENV (check-jsonschema venv), AJV_DIR (npm prefix with
 # ajv-cli), INSTALL (1: install missing tools: hyperfine via apt-get, check-jsonschema via pip,
 # ajv-cli via npm), QUIET_WAIT (before every timed run, wait up to this many seconds for the
-# CPUs to be >= 85% idle - see wait_idle.py; default 90, 0 disables).
+# CPUs to be >= 85% idle - see wait_idle.py; default 90, 0 disables), ONLY (run only some parts:
+# any of "ladderctl check-jsonschema ajv help memory profile"; default all. Results of parts not
+# run are kept from the previous run in $RESULTS, and the summary says when each was measured).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,6 +31,7 @@ CJ_RUNS="${CJ_RUNS:-3}"
 HELP_RUNS="${HELP_RUNS:-30}"
 PROFILE="${PROFILE:-1}"
 QUIET_WAIT="${QUIET_WAIT:-90}"
+ONLY="${ONLY:-all}"
 INSTALL="${INSTALL:-1}"
 SNAPSHOT="${SNAPSHOT:-0}"
 BENCH_VENV="${BENCH_VENV:-/tmp/bench-venv}"
@@ -39,6 +42,7 @@ mkdir -p "$RESULTS"
 log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 git_ro() { git -C "$ROOT" --no-optional-locks "$@"; }  # read-only git: never touches the index
+want() { case " $ONLY " in *" all "* | *" $1 "*) return 0 ;; esac; return 1; }
 
 if [ "$SNAPSHOT" = 1 ]; then
   SHA="$(git_ro rev-parse --short HEAD)"
@@ -167,14 +171,16 @@ for f in sorted(src.glob("*.yaml")):
 EOF
 
 # ---------------------------------------------------------------------------- timings
-cd "$DEPT"
-bench ladderctl-full "$RUNS" 0 "'$LADDERCTL' validate '$DEPT' --as-of $AS_OF"
-
+if want ladderctl; then
+  cd "$DEPT"
+  bench ladderctl-full "$RUNS" 0 "'$LADDERCTL' validate '$DEPT' --as-of $AS_OF"
+  cd "$STAFF_ONLY"
+  bench ladderctl-staff-only "$RUNS" 0 "'$LADDERCTL' validate '$STAFF_ONLY' --as-of $AS_OF"
+fi
 cd "$STAFF_ONLY"
-bench ladderctl-staff-only "$RUNS" 0 "'$LADDERCTL' validate '$STAFF_ONLY' --as-of $AS_OF"
 
 ARGMAX="$(getconf ARG_MAX)"
-if [ -x "$CJ" ] && [ "$CJ_RUNS" -gt 0 ]; then
+if want check-jsonschema && [ -x "$CJ" ] && [ "$CJ_RUNS" -gt 0 ]; then
   "$CJ" --version > "$RESULTS/check-jsonschema.version" 2>&1 || true
   # One process over every staff path, as a user would run it, when the paths fit in one argv
   # (~300 KB for 10,000 files); otherwise xargs splits the list (and adds start-ups: noted).
@@ -192,7 +198,7 @@ if [ -x "$CJ" ] && [ "$CJ_RUNS" -gt 0 ]; then
   WARMUP=0 bench check-jsonschema "$CJ_RUNS" 0 "$CJ_CMD"
 fi
 
-if [ -x "$AJV" ]; then
+if want ajv && [ -x "$AJV" ]; then
   "$AJV" help >/dev/null 2>&1 || true
   node -e "console.log(require('$AJV_DIR/node_modules/ajv-cli/package.json').version)" \
     > "$RESULTS/ajv-cli.version" 2>/dev/null || true
@@ -201,12 +207,14 @@ if [ -x "$AJV" ]; then
     > "$RESULTS/ajv-yaml.out" 2>&1 || true
   AJV_YAML_INVALID="$(grep -c ' invalid$' "$RESULTS/ajv-yaml.out" || true)"
   AJV_YAML_VALID="$(grep -c ' valid$' "$RESULTS/ajv-yaml.out" || true)"
+  echo "ajv-cli on the YAML files: $AJV_YAML_VALID valid, $AJV_YAML_INVALID invalid" >&2
   bench ajv-cli-yaml "$RUNS" 1 "'$AJV' validate --spec=draft2020 -c ajv-formats --strict=false -s '$SCHEMA' -d 'staff/*.yaml'"
   # 2. ajv-cli on JSON copies of the same records: all valid.
   cd "$WORK"
   "$AJV" validate --spec=draft2020 -c ajv-formats --strict=false -s "$SCHEMA" -d "staff-json/*.json" \
     > "$RESULTS/ajv-json.out" 2>&1 || die "ajv-cli rejected the JSON copies: $RESULTS/ajv-json.out"
   AJV_JSON_VALID="$(grep -c ' valid$' "$RESULTS/ajv-json.out" || true)"
+  echo "ajv-cli on the JSON copies: $AJV_JSON_VALID valid" >&2
   bench ajv-cli-json "$RUNS" 0 "'$AJV' validate --spec=draft2020 -c ajv-formats --strict=false -s '$SCHEMA' -d 'staff-json/*.json'"
   # 3. Ajv + js-yaml CORE schema in one node process, on the YAML files: all valid.
   AJV_DIR="$AJV_DIR" node "$HERE/ajv_yaml.js" "$SCHEMA" "$DEPT/staff" > "$RESULTS/ajv-node-yaml.out" 2>&1 \
@@ -215,6 +223,7 @@ if [ -x "$AJV" ]; then
 fi
 
 cd "$WORK"
+if want help; then
 log "ladderctl --help start-up"
 if command -v hyperfine >/dev/null; then
   python3 "$HERE/wait_idle.py" --timeout "$QUIET_WAIT" || true
@@ -233,14 +242,17 @@ fi
   | awk -F'|' '{gsub(/import time: */,"",$1); print $2+0, $1+0, $3}' | sort -rn | head -20; } \
   > "$RESULTS/importtime-top.txt"
 cat "$RESULTS/importtime-top.txt" >&2
+fi
 
-log "peak memory of ladderctl validate (full department)"
-/usr/bin/time -v "$LADDERCTL" validate "$DEPT" --as-of "$AS_OF" > /dev/null 2> "$RESULTS/time-v.txt" || true
-MAXRSS_KIB="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$RESULTS/time-v.txt")"
-"$PY" "$HERE/peak_rss.py" -- "$LADDERCTL" validate "$DEPT" --as-of "$AS_OF" > "$RESULTS/peak-rss.json"
-cat "$RESULTS/peak-rss.json" >&2
+if want memory; then
+  log "peak memory of ladderctl validate (full department)"
+  /usr/bin/time -v "$LADDERCTL" validate "$DEPT" --as-of "$AS_OF" > /dev/null 2> "$RESULTS/time-v.txt" || true
+  "$PY" "$HERE/peak_rss.py" -- "$LADDERCTL" validate "$DEPT" --as-of "$AS_OF" > "$RESULTS/peak-rss.json"
+  cat "$RESULTS/peak-rss.json" >&2
+fi
+MAXRSS_KIB="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$RESULTS/time-v.txt" 2>/dev/null || echo 0)"
 
-if [ "$PROFILE" = 1 ]; then
+if [ "$PROFILE" = 1 ] && want profile; then
   log "in-process profile (benchmarks/profile_validate.py)"
   "$PY" "$HERE/profile_validate.py" "$DEPT" --as-of "$AS_OF" > "$RESULTS/profile.txt" 2>&1 || true
   sed -n '1,30p' "$RESULTS/profile.txt" >&2
@@ -248,7 +260,6 @@ fi
 
 # ---------------------------------------------------------------------------- summary
 export RESULTS PY N_STAFF FILES WARNINGS SO_FILES AS_OF MAXRSS_KIB CODE
-export AJV_JSON_VALID="${AJV_JSON_VALID:-}" AJV_YAML_INVALID="${AJV_YAML_INVALID:-}"
 "$PY" - <<'EOF' > "$RESULTS/summary.md"
 import json, os, platform, subprocess
 from pathlib import Path
@@ -274,22 +285,30 @@ help_ = load("help")
 peak = json.loads((res / "peak-rss.json").read_text())
 def ratio(r):
     return f"{r['min'] / so['min']:.2f}" if r and so else ""
-print("| measurement | wall, best | wall, mean | CPU user+sys, mean | runs | best wall / ladderctl staff-only |")
-print("|---|---|---|---|---|---|")
-def row(label, r):
+import time as _t
+def when(name):
+    p = res / f"{name}.json"
+    return _t.strftime("%H:%M", _t.localtime(p.stat().st_mtime)) if p.exists() else ""
+print("| measurement | wall, best | wall, mean | CPU user+sys, mean | runs | best wall / ladderctl staff-only | finished at |")
+print("|---|---|---|---|---|---|---|")
+def row(label, r, name):
     if r:
-        print(f"| {label} | {r['min']:.2f} s | {r['mean']:.2f} s | {r['cpu_mean']:.2f} s | {r['runs']} | {ratio(r)} |")
-row(f"ladderctl validate, full department ({E['FILES']} files)", full)
-row(f"ladderctl validate, staff-only repo ({E['SO_FILES']} files)", so)
-row(f"check-jsonschema, {E['N_STAFF']} staff files", cj)
-row(f"ajv-cli, JSON copies of the staff files ({E['AJV_JSON_VALID']} valid)", aj)
-row("ajv + js-yaml (core schema) in one node process, staff YAML (all valid)", an)
-row(f"ajv-cli, staff YAML as-is ({E['AJV_YAML_INVALID']} reported invalid: dates read as Date)", ay)
+        print(f"| {label} | {r['min']:.2f} s | {r['mean']:.2f} s | {r['cpu_mean']:.2f} s | {r['runs']} | {ratio(r)} | {when(name)} |")
+row(f"ladderctl validate, full department ({E['FILES']} files)", full, "ladderctl-full")
+row(f"ladderctl validate, staff-only repo ({E['SO_FILES']} files)", so, "ladderctl-staff-only")
+row(f"check-jsonschema, {E['N_STAFF']} staff files", cj, "check-jsonschema")
+def count(name, word):
+    p = res / name
+    return sum(1 for l in p.read_text().splitlines() if l.endswith(" " + word)) if p.exists() else "?"
+row(f"ajv-cli, JSON copies of the staff files ({count('ajv-json.out', 'valid')} valid)", aj, "ajv-cli-json")
+row("ajv + js-yaml (core schema) in one node process, staff YAML (all valid)", an, "ajv-node-yaml")
+row(f"ajv-cli, staff YAML as-is ({count('ajv-yaml.out', 'invalid')} reported invalid: dates read as Date)", ay, "ajv-cli-yaml")
 if help_:
-    print(f"| ladderctl --help | {help_['min']:.3f} s | {help_['mean']:.3f} s | {help_['cpu_mean']:.3f} s | {help_['runs']} | |")
-print(f"| peak RSS, validate full, largest process (/usr/bin/time -v) | {int(E['MAXRSS_KIB']) / 1024:.0f} MiB | | | 1 | |")
+    print(f"| ladderctl --help | {help_['min']:.3f} s | {help_['mean']:.3f} s | {help_['cpu_mean']:.3f} s | {help_['runs']} | | {when('help')} |")
+mem_at = _t.strftime("%H:%M", _t.localtime((res / "peak-rss.json").stat().st_mtime))
+print(f"| peak RSS, validate full, largest process (/usr/bin/time -v) | {int(E['MAXRSS_KIB']) / 1024:.0f} MiB | | | 1 | | {mem_at} |")
 print(f"| peak RSS, validate full, summed over {peak['max_processes']} processes (sampled) "
-      f"| {peak['peak_tree_kib'] / 1024:.0f} MiB | | | 1 | |")
+      f"| {peak['peak_tree_kib'] / 1024:.0f} MiB | | | 1 | | {mem_at} |")
 print()
 def verdict(ok):
     return "MET" if ok else "NOT MET"
