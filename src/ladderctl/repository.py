@@ -290,10 +290,18 @@ def validate_repository(
 
 
 def load_valid_repository(
-    root: Path, *, as_of: date, progress: Progress | None = None
+    root: Path, *, as_of: date, progress: Progress | None = None, for_process: bool = False
 ) -> ValidationReport:
-    """Like validate_repository, but raise InvalidRepository when there is any error."""
+    """Like validate_repository, but raise InvalidRepository when there is any error.
+
+    `for_process=True` is for command-line use, where the records live until the process ends:
+    they are moved out of the cyclic garbage collector's sight (`gc.freeze`), which otherwise
+    walks the tens of thousands of containers again at every collection (half the run time of
+    `check-advancement --all` on 10,000 staff).
+    """
     report = validate_repository(root, as_of=as_of, progress=progress)
     if report.errors:
         raise InvalidRepository(report)
+    if for_process:
+        gc.freeze()
     return report

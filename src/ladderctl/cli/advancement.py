@@ -148,7 +148,7 @@ def check_advancement(
 def _load(root: Path, day: date) -> list[Document]:
     from ladderctl.repository import load_valid_repository
 
-    return load_valid_repository(root, as_of=day).documents
+    return load_valid_repository(root, as_of=day, for_process=True).documents
 
 
 def _department(documents: list[Document]) -> Department:

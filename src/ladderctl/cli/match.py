@@ -99,7 +99,7 @@ def match_mentors(
     day = parse_as_of(as_of)
     if out is not None:
         _check_out_name(root, out)
-    loaded = load_valid_repository(root, as_of=day)
+    loaded = load_valid_repository(root, as_of=day, for_process=True)
     try:
         cohort = build_cohort(loaded.documents, program=program)
         source = decisions_file if decisions_file is not None else out

@@ -275,7 +275,7 @@ def _infer_root(file: Path) -> Path:
 def _load(root: Path, day: date) -> list[Document]:
     from ladderctl.repository import load_valid_repository
 
-    return load_valid_repository(root, as_of=day).documents
+    return load_valid_repository(root, as_of=day, for_process=True).documents
 
 
 def _paperwork(documents: list[Document]) -> Paperwork:

@@ -130,7 +130,7 @@ def _load(root: Path, day: date) -> Records:
     from ladderctl.metrics import Records
     from ladderctl.repository import load_valid_repository
 
-    documents = load_valid_repository(root, as_of=day).documents
+    documents = load_valid_repository(root, as_of=day, for_process=True).documents
     try:
         return Records.from_documents(documents)
     except DepartmentError as error:

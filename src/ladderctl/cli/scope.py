@@ -104,7 +104,7 @@ def _load(root: Path, day: date) -> tuple[Department, Scope]:
     from ladderctl.repository import load_valid_repository
     from ladderctl.scope import Scope, ScopeError
 
-    documents = load_valid_repository(root, as_of=day).documents
+    documents = load_valid_repository(root, as_of=day, for_process=True).documents
     try:
         return Department.from_documents(documents), Scope.from_documents(documents)
     except (DepartmentError, ScopeError) as error:
