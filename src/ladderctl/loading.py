@@ -14,8 +14,9 @@ deeply nested input cannot crash the process) and builds JSON-compatible values 
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,30 +62,63 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(slots=True)
+Positions = dict[int, dict[Any, tuple[int, int, int, int]]]
+
+
 class Document:
     """One YAML record: its JSON-compatible data and the position of each value.
 
     `positions` maps `id(container)` to `{key or index: (key line, key column, value line, value
     column)}`; the root's own position is under the key `None` of `id(data)`.
+
+    The loader does not build that mapping: it records the four numbers of every value in one
+    flat list of integers, in the order a post-order walk of the data visits them (see
+    `_entries`), and the mapping is made from it the first time a location is asked for. Most
+    records never need one, and the flat form costs little to send between processes or keep in
+    the record cache.
     """
 
-    path: str
-    data: Any
-    positions: dict[int, dict[Any, tuple[int, int, int, int]]] = field(
-        default_factory=dict, repr=False
-    )
+    __slots__ = ("_flat", "_positions", "data", "path")
 
-    def __getstate__(self) -> tuple[str, Any, list[dict[Any, tuple[int, int, int, int]]]]:
-        # Positions are keyed by id(), which means nothing in another process: ship them in the
-        # order of a walk over the data and re-key them on arrival (see __setstate__).
-        return self.path, self.data, [self.positions.get(id(c), {}) for c in _containers(self.data)]
-
-    def __setstate__(
-        self, state: tuple[str, Any, list[dict[Any, tuple[int, int, int, int]]]]
+    def __init__(
+        self,
+        path: str,
+        data: Any,
+        positions: Positions | None = None,
+        *,
+        flat: Sequence[int] | bytes | None = None,
     ) -> None:
-        self.path, self.data, marks = state
-        self.positions = {id(c): m for c, m in zip(_containers(self.data), marks, strict=True)}
+        self.path = path
+        self.data = data
+        self._positions = positions if positions is not None or flat is not None else {}
+        self._flat = flat
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, data={self.data!r})"
+
+    @property
+    def positions(self) -> Positions:
+        if self._positions is None:
+            self._positions = _positions_from_flat(self.data, self._flat or ())
+            self._flat = None
+        return self._positions
+
+    def flat_marks(self) -> bytes:
+        """The positions in their compact form: 32-bit integers (see the class docstring)."""
+        if self._flat is None:
+            return _flat_from_positions(self.data, self.positions)
+        if isinstance(self._flat, bytes):
+            return self._flat
+        return array("I", self._flat).tobytes()
+
+    def __getstate__(self) -> tuple[str, Any, bytes]:
+        # Positions are keyed by id(), which means nothing in another process: ship the flat
+        # form and rebuild the mapping on arrival, if it is ever needed.
+        return self.path, self.data, self.flat_marks()
+
+    def __setstate__(self, state: tuple[str, Any, bytes]) -> None:
+        self.path, self.data, self._flat = state
+        self._positions = None
 
     @property
     def kind(self) -> str | None:
@@ -96,12 +130,13 @@ class Document:
 
         With `key=True` the position of the last key itself (for "unknown field" problems).
         """
-        root = self.positions.get(id(self.data), {}).get(None)
+        positions = self.positions
+        root = positions.get(id(self.data), {}).get(None)
         line, column = (root[2], root[3]) if root else (1, 1)
         node = self.data
         last = len(json_path) - 1
         for index, step in enumerate(json_path):
-            marks = self.positions.get(id(node))
+            marks = positions.get(id(node))
             mark = marks.get(step) if marks is not None else None
             if mark is None:
                 break
@@ -113,19 +148,56 @@ class Document:
         return Location(self.path, line, column)
 
 
-def _containers(data: Any) -> list[Any]:
-    """Every list and mapping in `data`, each once, in a fixed depth-first order."""
+def _entries(data: Any) -> list[tuple[Any, Any]]:
+    """Every (container, key or index) of `data`, in the order the loader completes the values.
+
+    A value is complete after everything inside it, so this is a post-order walk in document
+    order; a container met again through a YAML alias is not walked twice (the loader built it
+    once). The loader bounds nesting (MAX_DEPTH), so the recursion is shallow.
+    """
+    found: list[tuple[Any, Any]] = []
     seen: set[int] = set()
-    found: list[Any] = []
-    pending = [data]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (dict, list)) and id(node) not in seen:
-            seen.add(id(node))
-            found.append(node)
-            children = node.values() if isinstance(node, dict) else node
-            pending.extend(child for child in children if isinstance(child, (dict, list)))
+
+    def walk(container: Any) -> None:
+        seen.add(id(container))
+        keys = container if isinstance(container, dict) else range(len(container))
+        for key in keys:
+            value = container[key]
+            if isinstance(value, (dict, list)) and id(value) not in seen:
+                walk(value)
+            found.append((container, key))
+
+    if isinstance(data, (dict, list)):
+        walk(data)
     return found
+
+
+def _positions_from_flat(data: Any, flat: Sequence[int] | bytes) -> Positions:
+    numbers: Sequence[int] = array("I", flat) if isinstance(flat, bytes) else flat
+    entries = _entries(data)
+    positions: Positions = {}
+    if len(numbers) != 4 * len(entries) + 2:
+        return positions  # not the marks of this data: no locations rather than wrong ones
+    for n, (container, key) in enumerate(entries):
+        at = 4 * n
+        if numbers[at + 2]:  # 0 = unknown (see _flat_from_positions)
+            marks = positions.get(id(container))
+            if marks is None:
+                marks = positions[id(container)] = {}
+            marks[key] = (numbers[at], numbers[at + 1], numbers[at + 2], numbers[at + 3])
+    line, column = numbers[-2], numbers[-1]
+    if line:
+        positions.setdefault(id(data), {})[None] = (line, column, line, column)
+    return positions
+
+
+def _flat_from_positions(data: Any, positions: Positions) -> bytes:
+    flat = array("I")
+    for container, key in _entries(data):
+        flat.extend(positions.get(id(container), {}).get(key, (0, 0, 0, 0)))
+    root = positions.get(id(data), {}).get(None)
+    flat.extend(root[2:] if root else (0, 0))
+    return flat.tobytes()
 
 
 class _Problem(Exception):
@@ -192,10 +264,12 @@ def _resolve_tagged(tag: str, text: str, line: int, column: int) -> Any:
 
 def _build(loader: Any, path: str) -> Document:
     """Walk the event stream of one file and build its single document."""
-    positions: dict[int, dict[Any, tuple[int, int, int, int]]] = {}
+    # Four numbers per value, in the order values complete: see Document.
+    flat: list[int] = []
     anchors: dict[str, tuple[Any, int]] = {}
-    # The open container's frame: [container, marks, pending key (maps), key line, key column,
-    # is a mapping, start line, start column, anchor, values counted before it]. The frames of
+    # The open container's frame: [container, line of each key (maps), pending key (maps), key
+    # line, key column, is a mapping, start line, start column, anchor, values counted before
+    # it]. The frames of
     # the containers around it wait on `stack`; keeping the top one in a local is measurably
     # faster than indexing `stack[-1]` for every event.
     stack: list[list[Any]] = []
@@ -234,11 +308,12 @@ def _build(loader: Any, path: str) -> Document:
                     raise _Problem(
                         "duplicate-key",
                         f"the key '{key}' appears twice in this mapping "
-                        f"(first at line {top[1][key][0]})",
+                        f"(first at line {top[1][key]})",
                         line,
                         column,
                         "keep one of them: other YAML readers silently drop the earlier value",
                     )
+                top[1][key] = line
                 top[2] = key
                 top[3] = line
                 top[4] = column
@@ -291,9 +366,8 @@ def _build(loader: Any, path: str) -> Document:
                 stack.append(top)
             is_map = cls is mapping_start
             container: Any = {} if is_map else []
-            marks: dict[Any, tuple[int, int, int, int]] = {}
-            positions[id(container)] = marks
-            top = [container, marks, None, 0, 0, is_map, line, column, event.anchor, total]
+            key_lines: dict[str, int] = {}
+            top = [container, key_lines, None, 0, 0, is_map, line, column, event.anchor, total]
             continue
         elif cls in end_events:
             assert top is not None  # libyaml balances start and end events
@@ -355,14 +429,12 @@ def _build(loader: Any, path: str) -> Document:
             root, root_mark = value, (line, column)
             continue
         if top[5]:
-            key = top[2]
-            top[0][key] = value
-            top[1][key] = (top[3], top[4], line, column)
+            top[0][top[2]] = value
+            flat += (top[3], top[4], line, column)
             top[2] = None
         else:
-            container = top[0]
-            top[1][len(container)] = (line, column, line, column)
-            container.append(value)
+            top[0].append(value)
+            flat += (line, column, line, column)
 
     if root is None:
         raise _Problem(
@@ -372,8 +444,8 @@ def _build(loader: Any, path: str) -> Document:
             1,
             "add a record starting with 'apiVersion: ladderctl/v1' and 'kind:', or delete the file",
         )
-    positions.setdefault(id(root), {})[None] = (*root_mark, *root_mark)
-    return Document(path, root, positions)
+    flat += root_mark
+    return Document(path, root, flat=flat)
 
 
 def _location_of_offset(text: str, offset: int) -> tuple[int, int]:

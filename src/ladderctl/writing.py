@@ -38,19 +38,23 @@ class WriteSummary:
         return text
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomic(path: Path, content: bytes, *, private: bool = False) -> None:
+    """Write to a temporary file beside `path`, then rename it over: never half a file.
+
+    `private=True` keeps the file readable by its owner only (caches of personal data).
+    """
+    path.parent.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); an output is an ordinary file (0666 - umask).
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)
+        if not private:
+            # mkstemp makes the file private (0600); an output is an ordinary file (0666 - umask).
+            umask = os.umask(0)
+            os.umask(umask)
+            Path(temporary).chmod(0o666 & ~umask)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
