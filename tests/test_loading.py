@@ -230,7 +230,6 @@ def test_every_value_is_located_where_pyyaml_puts_it(tree: dict[str, object], fl
     # marks for every key and value, in block and flow style, after a trip between processes.
     text = yaml.safe_dump(tree, default_flow_style=flow, sort_keys=False, allow_unicode=True)
     doc = parsed(text)
-    assert doc.data == tree
     copy = pickle.loads(pickle.dumps(parsed(text)))
     for path, (key_line, key_column, line, column) in _node_marks(text).items():
         for located in (doc, copy):

@@ -13,6 +13,7 @@ deeply nested input cannot crash the process) and builds JSON-compatible values 
 
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from collections.abc import Sequence
@@ -489,10 +490,10 @@ def parse_text(text: str, path: str) -> Document | Diagnostic:
         loader.dispose()
 
 
-def read_text(file: Path, path: str) -> str | Diagnostic:
-    """Read a file as UTF-8 text, refusing huge, binary and undecodable files."""
+def read_bytes(file: Path | str, path: str) -> bytes | Diagnostic:
+    """A file's bytes, refusing huge files."""
     try:
-        size = file.stat().st_size
+        size = os.stat(file).st_size
         if size > MAX_FILE_BYTES:
             return Diagnostic(
                 Location(path, 1, 1),
@@ -500,7 +501,8 @@ def read_text(file: Path, path: str) -> str | Diagnostic:
                 f"the file is {size:,} bytes; records are limited to {MAX_FILE_BYTES:,} bytes",
                 hint="split the data into one file per record",
             )
-        raw = file.read_bytes()
+        with open(file, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return Diagnostic(
             Location(path, 1, 1),
@@ -508,6 +510,10 @@ def read_text(file: Path, path: str) -> str | Diagnostic:
             f"cannot read the file: {error.strerror or error}",
             hint="check that the file exists and that you may read it",
         )
+
+
+def decode(raw: bytes, path: str) -> str | Diagnostic:
+    """Bytes as UTF-8 text, refusing binary and undecodable content."""
     if b"\x00" in raw:
         line, column = _location_of_offset(raw.decode("latin-1"), raw.index(b"\x00"))
         return Diagnostic(
@@ -515,6 +521,13 @@ def read_text(file: Path, path: str) -> str | Diagnostic:
             "not-text",
             "the file is binary, not YAML text",
             hint="remove it from the repository or add it to 'ignore' in ladderctl.yaml",
+        )
+    if len(raw) > MAX_FILE_BYTES:  # it grew while being read
+        return Diagnostic(
+            Location(path, 1, 1),
+            "file-too-large",
+            f"the file is over {MAX_FILE_BYTES:,} bytes, the limit for a record",
+            hint="split the data into one file per record",
         )
     try:
         return raw.decode("utf-8-sig")
@@ -529,7 +542,21 @@ def read_text(file: Path, path: str) -> str | Diagnostic:
         )
 
 
-def load_file(file: Path, path: str | None = None) -> Document | Diagnostic:
+def read_text(file: Path | str, path: str) -> str | Diagnostic:
+    """Read a file as UTF-8 text, refusing huge, binary and undecodable files."""
+    raw = read_bytes(file, path)
+    return raw if isinstance(raw, Diagnostic) else decode(raw, path)
+
+
+def load_bytes(raw: bytes, path: str) -> Document | Diagnostic:
+    """Parse a file's bytes; `path` is how it is named in messages."""
+    text = decode(raw, path)
+    if isinstance(text, Diagnostic):
+        return text
+    return parse_text(text, path)
+
+
+def load_file(file: Path | str, path: str | None = None) -> Document | Diagnostic:
     """Read and parse one YAML file; `path` is how it is named in messages."""
     shown = path if path is not None else str(file)
     text = read_text(file, shown)

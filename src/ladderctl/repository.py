@@ -7,7 +7,6 @@ import gc
 import marshal
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ladderctl.diagnostics import Diagnostic
-from ladderctl.loading import Document, Location, load_file
-from ladderctl.record_cache import RecordCache, StatKey, settled, stat_key
+from ladderctl.loading import Document, Location, load_bytes, load_file, read_bytes
+from ladderctl.record_cache import RecordCache, StatKey, digest, stat_key
 from ladderctl.validation import check_schema
 
 CONFIG_FILE = "ladderctl.yaml"
@@ -179,9 +178,10 @@ def _find(paths: Sequence[Path], *, root: Path, ignore: Sequence[str] = ()) -> l
 
 
 # What a loading batch gives back. Records that loaded and passed their schema travel compactly:
-# (index, stat key or None, data, packed positions), marshalled into one bytes object when they
-# come from a worker process. The others: (index, the record if it parsed, its problems).
-Clean = tuple[int, StatKey | None, Any, bytes]
+# (index, stat key or None, digest of the bytes, data, packed positions), marshalled into one
+# bytes object when they come from a worker process. The others: (index, the record if it parsed,
+# its problems).
+Clean = tuple[int, StatKey | None, bytes, Any, bytes]
 Troubled = tuple[int, Document | None, list[Diagnostic]]
 
 
@@ -194,7 +194,8 @@ def _check_batch(batch: Sequence[tuple[int, str, str]]) -> tuple[list[Clean], li
             key: StatKey | None = stat_key(os.stat(file))  # before reading: see record_cache
         except OSError:
             key = None
-        loaded = load_file(Path(file), path)
+        raw = read_bytes(file, path)
+        loaded = raw if isinstance(raw, Diagnostic) else load_bytes(raw, path)
         if isinstance(loaded, Diagnostic):
             troubled.append((index, None, [loaded]))
             continue
@@ -202,7 +203,8 @@ def _check_batch(batch: Sequence[tuple[int, str, str]]) -> tuple[list[Clean], li
         if problems:
             troubled.append((index, loaded, problems))
         else:
-            clean.append((index, key, loaded.data, loaded.flat_marks()))
+            assert isinstance(raw, bytes)
+            clean.append((index, key, digest(raw), loaded.data, loaded.flat_marks()))
     return clean, troubled
 
 
@@ -250,12 +252,11 @@ def load_documents(
 
         def collect(clean: list[Clean], troubled: list[Troubled], size: int) -> None:
             nonlocal done
-            now = time.time_ns()
-            for index, key, data, flat in clean:
+            for index, key, content, data, flat in clean:
                 file, path = items[index][1], items[index][2]
                 found[index] = Document(path, data, flat=flat)
-                if cache is not None and key is not None and settled(key, now):
-                    cache.store(file, key, data, flat)
+                if cache is not None:
+                    cache.store(file, key, content, data, flat)
             troubles.extend(troubled)
             done += size
             if progress is not None:
@@ -302,9 +303,14 @@ def _from_cache(
     for item in items:
         index, file, path = item
         try:
-            hit = cache.lookup(file, stat_key(os.stat(file)))
+            key = stat_key(os.stat(file))
         except OSError:
-            hit = None
+            missing.append(item)
+            continue
+        hit = cache.lookup(file, key)
+        if hit is None and cache.has(file):
+            raw = read_bytes(file, path)
+            hit = None if isinstance(raw, Diagnostic) else cache.lookup_content(file, key, raw)
         if hit is None:
             missing.append(item)
         else:
