@@ -16,9 +16,12 @@ import typer
 from ladderctl.cli._output import (
     ExitStatus,
     Fatal,
+    Styled,
     console,
     handles_errors,
     parse_as_of,
+    print_lines,
+    print_table,
     repo_root,
 )
 
@@ -413,25 +416,19 @@ def _render_team(report: TeamReport, department: Department, output: Advancement
             )
         typer.echo("\n".join(lines))
         return
-    from rich.markup import escape
-    from rich.table import Table
-
     out = console()
-    table = Table("person", "step", "verdict")
-    table.add_column("gaps, or what is pending", overflow="fold")
-    warnings: list[str] = []
-    for r in report.reports:
-        table.add_row(
-            escape(r.person),
-            escape(_step(r)),
-            f"[{VERDICT_STYLE[r.verdict]}]{verdict_text(r)}[/]",
-            escape(_gap_summary(r)),
-        )
-        warnings.extend(f"{r.person}: {w}" for w in r.warnings)
-    out.print(table)
-    out.print(f"{len(report.reports)} people as of {report.as_of.isoformat()}: {counts}")
-    for warning in warnings:
-        out.print(f"[yellow]warning:[/] {escape(warning)}")
+    rows = [
+        (r.person, _step(r), Styled(verdict_text(r), VERDICT_STYLE[r.verdict]), _gap_summary(r))
+        for r in report.reports
+    ]
+    print_table(out, ("person", "step", "verdict", "gaps, or what is pending"), rows)
+    summary = f"{len(report.reports)} people as of {report.as_of.isoformat()}: {counts}"
+    warnings = [
+        (Styled("warning:", "yellow"), f" {r.person}: {w}")
+        for r in report.reports
+        for w in r.warnings
+    ]
+    print_lines(out, [summary, *warnings])
 
 
 def _step(report: EligibilityReport) -> str:
@@ -526,13 +523,13 @@ def _render_impact(report: ImpactReport, output: AdvancementFormat) -> None:
             ]
         typer.echo("\n".join(lines))
         return
-    from rich.markup import escape
-    from rich.table import Table
-
     out = console()
     if rows:
-        table = Table("person", "change", "before", "after", "criteria responsible")
-        for p, n, c, o, w, r in rows:
-            table.add_row(f"{escape(n)}\n[dim]{escape(p)}[/]", c, escape(o), escape(w), escape(r))
-        out.print(table)
-    out.print(summary)
+        # The id under the name, on a line of its own, as a continuation of the person's row.
+        shown = [
+            line
+            for p, n, c, o, w, r in rows
+            for line in ((n, c, o, w, r), (Styled(p, "dim"), "", "", "", ""))
+        ]
+        print_table(out, ("person", "change", "before", "after", "criteria responsible"), shown)
+    print_lines(out, [summary])

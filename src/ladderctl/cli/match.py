@@ -11,11 +11,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ladderctl.cli._output import ExitStatus, Fatal, console, handles_errors, parse_as_of, repo_root
+from ladderctl.cli._output import (
+    ExitStatus,
+    Fatal,
+    Styled,
+    console,
+    handles_errors,
+    parse_as_of,
+    print_lines,
+    print_table,
+    repo_root,
+)
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ladderctl.matching import Alternative, MatchReport
     from ladderctl.mentorship import Decisions
 
@@ -118,11 +126,7 @@ def match_mentors(
             decisions=decisions,
         )
     except MatchingError as error:
-        err = console(stderr=True)
-        from rich.markup import escape
-
-        for problem in error.problems:
-            err.print(escape(str(problem)))
+        print_lines(console(stderr=True), [str(problem) for problem in error.problems])
         count = len(error.problems)
         raise Fatal(
             f"{count} problem{'s' if count != 1 else ''} in the mentorship data: "
@@ -290,54 +294,16 @@ def _rows(report: MatchReport) -> dict[str, tuple[list[str], list[list[str]]]]:
 def _render_text(report: MatchReport) -> None:
     out = console()
     title = f"Mentor matches for program {report.program} (strategy: {report.strategy})"
-    tables = _rows(report)
-    if out.is_terminal:
-        _render_rich(out, title, tables, report)
-        return
-    lines = [title, ""]
-    for name, (headers, rows) in tables.items():
-        if not rows:
-            continue
-        lines += [f"{name}:", *_plain_table(headers, rows), ""]
-    lines += _summary_lines(report)
-    typer.echo("\n".join(lines))
-
-
-def _plain_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    """Columns padded to their widest cell, the last one left free; no box drawing."""
-    widths = [max(len(r[k]) for r in [headers, *rows]) for k in range(len(headers) - 1)]
-
-    def line(cells: list[str]) -> str:
-        padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=False)]
-        return "  " + "  ".join([*padded, cells[-1]]).rstrip()
-
-    return [line(headers), *(line(r) for r in rows)]
-
-
-def _render_rich(
-    out: Console,
-    title: str,
-    tables: dict[str, tuple[list[str], list[list[str]]]],
-    report: MatchReport,
-) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    out.print(f"[bold]{escape(title)}[/]")
-    for name, (headers, rows) in tables.items():
-        if not rows:
-            continue
-        table = Table(title=name, title_justify="left", show_lines=False)
-        for index, header in enumerate(headers):
-            table.add_column(
-                header, overflow="fold", ratio=3 if index == len(headers) - 1 else None
-            )
-        for row in rows:
-            table.add_row(*(escape(cell) for cell in row))
-        out.print(table)
-    for line in _summary_lines(report):
-        style = "yellow" if line.startswith("warning") else "green"
-        out.print(f"[{style}]{escape(line)}[/]")
+    print_lines(out, [Styled(title, "bold")])
+    for name, (headers, rows) in _rows(report).items():
+        if rows:
+            print_lines(out, ["", Styled(f"{name}:", "bold")])
+            print_table(out, headers, rows, indent=2)
+    summary = [
+        Styled(line, "yellow" if line.startswith("warning") else "green")
+        for line in _summary_lines(report)
+    ]
+    print_lines(out, ["", *summary])
 
 
 def _render_json(report: MatchReport) -> None:

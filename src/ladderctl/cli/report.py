@@ -21,11 +21,21 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ladderctl.cli._output import ExitStatus, Fatal, console, handles_errors, parse_as_of, repo_root
+from ladderctl.cli._output import (
+    Cell,
+    ExitStatus,
+    Fatal,
+    Styled,
+    console,
+    handles_errors,
+    parse_as_of,
+    print_lines,
+    print_table,
+    repo_root,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
 
     from ladderctl.department import Department
     from ladderctl.metrics import (
@@ -305,21 +315,15 @@ def render_report(result: Report, department: Department, out: Console) -> None:
     )
     out.print(f"{adv.total} promotions in the period; median time in level before them: {median}")
     if adv.by_step:
-        table = _grid("ladder", "step", "per year", "promotions", "median months")
+        rows = []
         for step in adv.by_step:
             years = ", ".join(
                 f"{s.year}: {s.count}"
                 for s in adv.by_step_year
                 if (s.ladder, s.step) == (step.ladder, step.step)
             )
-            table.add_row(
-                escape(step.ladder),
-                escape(step.step),
-                years,
-                str(step.count),
-                _num(step.median_months),
-            )
-        out.print(table)
+            rows.append((step.ladder, step.step, years, str(step.count), _num(step.median_months)))
+        _grid(out, ("ladder", "step", "per year", "promotions", "median months"), rows)
     out.print(f"promotions per year, all records: {_years_line(adv.by_year)}")
 
     wait = result.waiting
@@ -330,32 +334,40 @@ def render_report(result: Report, department: Department, out: Console) -> None:
         f"{wait.rate}; median wait {days}"
     )
     if wait.people:
-        table = _grid("person", "step", "eligible since", "days waiting", "manager")
-        for w in wait.people[:LIST_LIMIT]:
-            table.add_row(
-                escape(w.person),
-                escape(_short_target(w.level, w.ladder, w.target)),
-                w.since.isoformat(),
-                str(w.days),
-                escape(w.manager or ""),
-            )
-        out.print(table)
+        _grid(
+            out,
+            ("person", "step", "eligible since", "days waiting", "manager"),
+            [
+                (
+                    w.person,
+                    _short_target(w.level, w.ladder, w.target),
+                    w.since.isoformat(),
+                    str(w.days),
+                    w.manager or "",
+                )
+                for w in wait.people[:LIST_LIMIT]
+            ],
+        )
         _more_text(out, len(wait.people))
 
     ret = result.retention
     section("Retention")
-    table = _grid("group", "retained", "how it is counted")
-    table.add_row(
-        "new hires, 1 year",
-        str(ret.new_hires),
-        "1-year mark in the period; still employed on it",
+    _grid(
+        out,
+        ("group", "retained", "how it is counted"),
+        [
+            (
+                "new hires, 1 year",
+                str(ret.new_hires),
+                "1-year mark in the period; still employed on it",
+            ),
+            ("all staff", str(ret.overall), "employed on the first day; still on the last"),
+            ("mentored", str(ret.mentored), "mentee of an agreement in the period"),
+            ("not mentored", str(ret.not_mentored), ""),
+            ("with an IDP", str(ret.with_idp), "a development plan in the period"),
+            ("without an IDP", str(ret.without_idp), ""),
+        ],
     )
-    table.add_row("all staff", str(ret.overall), "employed on the first day; still on the last")
-    table.add_row("mentored", str(ret.mentored), "mentee of an agreement in the period")
-    table.add_row("not mentored", str(ret.not_mentored), "")
-    table.add_row("with an IDP", str(ret.with_idp), "a development plan in the period")
-    table.add_row("without an IDP", str(ret.without_idp), "")
-    out.print(table)
     if ret.new_hires_left:
         out.print(f"left before their first anniversary: {escape(_ids(ret.new_hires_left))}")
 
@@ -363,19 +375,21 @@ def render_report(result: Report, department: Department, out: Console) -> None:
     if not result.goals.goals:
         out.print("no mentorship program goals recorded")
     else:
-        table = _grid("goal", "metric, population", "baseline", "target", "current", "status")
+        goals = []
         for g in result.goals.goals:
             population = f", {g.goal.population}" if g.goal.population else ""
             deadline = f" by {g.goal.deadline.isoformat()}" if g.goal.deadline else ""
-            table.add_row(
-                escape(g.goal.id),
-                escape(g.goal.metric + population),
-                _goal_number(g, g.goal.baseline),
-                _goal_number(g, g.goal.target),
-                escape(g.current_text),
-                goal_status(g) + deadline,
+            goals.append(
+                (
+                    g.goal.id,
+                    g.goal.metric + population,
+                    _goal_number(g, g.goal.baseline),
+                    _goal_number(g, g.goal.target),
+                    g.current_text,
+                    goal_status(g) + deadline,
+                )
             )
-        out.print(table)
+        _grid(out, ("goal", "metric, population", "baseline", "target", "current", "status"), goals)
         for g in result.goals.goals:
             if g.note:
                 out.print(f"[dim]{escape(g.goal.id)}: {escape(g.note)}[/]")
@@ -388,50 +402,62 @@ def render_report(result: Report, department: Department, out: Console) -> None:
         f"{Rate(len(dev.overdue_reviews), dev.current_plans)} of current plans"
     )
     if dev.overdue_reviews:
-        table = _grid("plan", "person", "last review", "due", "days overdue", "manager")
-        for r in dev.overdue_reviews[:LIST_LIMIT]:
-            table.add_row(
-                escape(r.plan),
-                escape(r.person),
-                r.last_review.isoformat() if r.last_review else "never",
-                r.due.isoformat(),
-                str(r.days_overdue),
-                escape(r.manager or ""),
-            )
-        out.print(table)
+        _grid(
+            out,
+            ("plan", "person", "last review", "due", "days overdue", "manager"),
+            [
+                (
+                    r.plan,
+                    r.person,
+                    r.last_review.isoformat() if r.last_review else "never",
+                    r.due.isoformat(),
+                    str(r.days_overdue),
+                    r.manager or "",
+                )
+                for r in dev.overdue_reviews[:LIST_LIMIT]
+            ],
+        )
         _more_text(out, len(dev.overdue_reviews))
     out.print(
         f"SMART objectives past due: {Rate(len(dev.past_due), dev.objectives_open)} "
         "of open objectives"
     )
     if dev.past_due:
-        table = _grid("person", "objective", "due", "status", "days overdue", "manager")
-        for o in dev.past_due[:LIST_LIMIT]:
-            table.add_row(
-                escape(o.person),
-                escape(o.objective),
-                o.due.isoformat(),
-                o.status,
-                str(o.days_overdue),
-                escape(o.manager or ""),
-            )
-        out.print(table)
+        _grid(
+            out,
+            ("person", "objective", "due", "status", "days overdue", "manager"),
+            [
+                (
+                    o.person,
+                    o.objective,
+                    o.due.isoformat(),
+                    o.status,
+                    str(o.days_overdue),
+                    o.manager or "",
+                )
+                for o in dev.past_due[:LIST_LIMIT]
+            ],
+        )
         _more_text(out, len(dev.past_due))
     out.print(
         f"mentoring pairs overdue for a check-in: "
         f"{Rate(len(dev.overdue_check_ins), dev.active_agreements)} of active agreements"
     )
     if dev.overdue_check_ins:
-        table = _grid("agreement", "mentor -> mentee", "last check-in", "due", "days overdue")
-        for c in dev.overdue_check_ins[:LIST_LIMIT]:
-            table.add_row(
-                escape(c.agreement),
-                escape(f"{c.mentor} -> {c.mentee}"),
-                c.last_check_in.isoformat() if c.last_check_in else "never",
-                c.due.isoformat(),
-                str(c.days_overdue),
-            )
-        out.print(table)
+        _grid(
+            out,
+            ("agreement", "mentor -> mentee", "last check-in", "due", "days overdue"),
+            [
+                (
+                    c.agreement,
+                    f"{c.mentor} -> {c.mentee}",
+                    c.last_check_in.isoformat() if c.last_check_in else "never",
+                    c.due.isoformat(),
+                    str(c.days_overdue),
+                )
+                for c in dev.overdue_check_ins[:LIST_LIMIT]
+            ],
+        )
         _more_text(out, len(dev.overdue_check_ins))
 
     cred = result.credentials
@@ -443,16 +469,20 @@ def render_report(result: Report, department: Department, out: Console) -> None:
         f"61-90 days: {people.get('90', 0)} (of {cred.staff} on staff)"
     )
     if cred.groups:
-        table = _grid("manager", "person", "soonest", "credentials")
         lines = _credential_lines(cred.groups)
-        for first, group, line in lines[:LIST_LIMIT]:
-            table.add_row(
-                escape(group.manager_name) if first else "",
-                escape(line.person),
-                _bucket_text(line.bucket),
-                escape(line.text),
-            )
-        out.print(table)
+        _grid(
+            out,
+            ("manager", "person", "soonest", "credentials"),
+            [
+                (
+                    group.manager_name if first else "",
+                    line.person,
+                    _bucket_text(line.bucket),
+                    line.text,
+                )
+                for first, group, line in lines[:LIST_LIMIT]
+            ],
+        )
         _more_text(out, len(lines))
 
     eng = result.engagement
@@ -460,10 +490,11 @@ def render_report(result: Report, department: Department, out: Console) -> None:
     if not eng.years:
         out.print("no data: no engagement scores recorded")
     else:
-        table = _grid("year", "mean score", "n")
-        for y in eng.years:
-            table.add_row(str(y.year), _score(y.mean), str(y.n))
-        out.print(table)
+        _grid(
+            out,
+            ("year", "mean score", "n"),
+            [(str(y.year), _score(y.mean), str(y.n)) for y in eng.years],
+        )
 
 
 #: Longest list shown in the terminal and the dashboard; JSON and CSV always have every row.
@@ -485,7 +516,7 @@ def _more(total: int) -> str:
 
 def _more_text(out: Console, total: int) -> None:
     if _more(total):
-        out.print(_more(total))
+        print_lines(out, [_more(total)])
 
 
 def _more_html(total: int) -> str:
@@ -499,17 +530,12 @@ def _credential_lines(
     return [(i == 0, g, line) for g in groups for i, line in enumerate(g.people)]
 
 
-def _grid(*headers: str) -> Table:
-    """A rich table whose cells wrap instead of being cut with an ellipsis (ids must stay whole)."""
-    from rich.table import Table
-
-    table = Table()
-    for header in headers:
-        table.add_column(header, overflow="fold", no_wrap=header in _SHORT_COLUMNS)
-    return table
+def _grid(out: Console, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
+    """A table whose dates and counts never wrap, so that the text columns get the width."""
+    print_table(out, headers, rows, no_wrap=_SHORT_COLUMNS)
 
 
-# Dates, counts and rates: never wrapped, so that the text columns get the width.
+# Dates, counts and rates: never wrapped in a rich box.
 _SHORT_COLUMNS = frozenset(
     {
         "baseline",
@@ -1438,18 +1464,17 @@ def render_due(items: DueList, department: Department, out: Console) -> None:
         groups.setdefault(item.manager, []).append(item)
     for manager in sorted(groups, key=lambda m: (_title(department, m), m or "")):
         entries = groups[manager]
-        out.print()
         count = f"{len(entries)} item" + ("s" if len(entries) != 1 else "")
-        out.print(f"[bold]{escape(_title(department, manager))}[/]: {count}")
-        table = _grid("date", "when", "person", "what")
+        print_lines(out, ["", (Styled(_title(department, manager), "bold"), f": {count}")])
+        rows: list[tuple[Cell, ...]] = []
         for item in entries:
-            what = escape(item.subject)
-            if item.detail:
-                what += f"\n[dim]{escape(item.detail)}[/]"
-            table.add_row(
-                item.date.isoformat(), item.status(items.as_of), escape(item.person), what
+            rows.append(
+                (item.date.isoformat(), item.status(items.as_of), item.person, item.subject)
             )
-        out.print(table)
+            if item.detail:
+                # The detail under the subject, as a continuation of the item's row.
+                rows.append(("", "", "", Styled(item.detail, "dim")))
+        _grid(out, ("date", "when", "person", "what"), rows)
 
 
 def due_text(items: DueList, department: Department, *, width: int = 100) -> str:
