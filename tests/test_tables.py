@@ -315,3 +315,28 @@ def test_report_and_due_are_plain_columns_when_piped(run: Run, tmp_path: Path) -
     assert "2026-05-31  overdue 30 d  ben     renew CPhT\n" in due
     assert "\n                                  cpht expired on 2026-05-31\n" in due
     assert not set(BOX) & set(out + due)
+
+
+def test_a_long_due_list_on_a_terminal_is_plain_columns_not_hundreds_of_boxes() -> None:
+    # One table per manager: 260 managers of a health system, each a small table, would cost
+    # seconds as rich boxes. Past RICH_TABLE_MAX_ROWS items in all, every table is plain.
+    from datetime import date
+
+    from ladderctl.cli.report import render_due
+    from ladderctl.department import Department
+    from ladderctl.metrics import DueItem, DueList
+
+    def due(count: int) -> DueList:
+        items = tuple(
+            DueItem(date(2026, 12, 1), "certification", f"p{n:04}", "Pat", f"m{n % 40:02}", "renew")
+            for n in range(count)
+        )
+        return DueList(date(2026, 11, 21), 30, None, items)
+
+    empty = Department.from_documents([])
+    few, many = terminal(), terminal()
+    render_due(due(40), empty, few)
+    render_due(due(RICH_TABLE_MAX_ROWS + 1), empty, many)
+    assert set(BOX) & set(written(few))
+    assert not set(BOX) & set(written(many))
+    assert "p0200" in written(many)

@@ -78,6 +78,7 @@ def print_table(
     *,
     no_wrap: Collection[str] = (),
     indent: int = 0,
+    plain: bool = False,
 ) -> None:
     """Print one table: a rich box for a few rows on a colour terminal, plain columns otherwise.
 
@@ -85,9 +86,10 @@ def print_table(
     when NO_COLOR is set, or when there are more than RICH_TABLE_MAX_ROWS rows; they are written
     in one piece, with each Styled cell in its style when `out` has colour. `no_wrap` names the
     columns (by header) that a rich box must not wrap, such as dates and counts; rich folds the
-    others rather than cutting them with an ellipsis, so ids stay whole.
+    others rather than cutting them with an ellipsis, so ids stay whole. `plain=True` asks for
+    plain columns anyway: for one of many tables that together have more rows than that.
     """
-    if out.is_terminal and not out.no_color and len(rows) <= RICH_TABLE_MAX_ROWS:
+    if not plain and out.is_terminal and not out.no_color and len(rows) <= RICH_TABLE_MAX_ROWS:
         _print_rich_table(out, headers, rows, no_wrap=no_wrap, indent=indent)
         return
     _write(out, table_text(headers, rows, styles=_styler(out), indent=indent))

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ladderctl.cli._output import (
+    RICH_TABLE_MAX_ROWS,
     Cell,
     ExitStatus,
     Fatal,
@@ -530,9 +531,11 @@ def _credential_lines(
     return [(i == 0, g, line) for g in groups for i, line in enumerate(g.people)]
 
 
-def _grid(out: Console, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
+def _grid(
+    out: Console, headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, plain: bool = False
+) -> None:
     """A table whose dates and counts never wrap, so that the text columns get the width."""
-    print_table(out, headers, rows, no_wrap=_SHORT_COLUMNS)
+    print_table(out, headers, rows, no_wrap=_SHORT_COLUMNS, plain=plain)
 
 
 # Dates, counts and rates: never wrapped in a rich box.
@@ -1462,6 +1465,8 @@ def render_due(items: DueList, department: Department, out: Console) -> None:
     groups: dict[str | None, list[DueItem]] = {}
     for item in items.items:
         groups.setdefault(item.manager, []).append(item)
+    # A health system's list is hundreds of small tables: boxing each costs seconds.
+    plain = len(items.items) > RICH_TABLE_MAX_ROWS
     for manager in sorted(groups, key=lambda m: (_title(department, m), m or "")):
         entries = groups[manager]
         count = f"{len(entries)} item" + ("s" if len(entries) != 1 else "")
@@ -1474,7 +1479,7 @@ def render_due(items: DueList, department: Department, out: Console) -> None:
             if item.detail:
                 # The detail under the subject, as a continuation of the item's row.
                 rows.append(("", "", "", Styled(item.detail, "dim")))
-        _grid(out, ("date", "when", "person", "what"), rows)
+        _grid(out, ("date", "when", "person", "what"), rows, plain=plain)
 
 
 def due_text(items: DueList, department: Department, *, width: int = 100) -> str:
