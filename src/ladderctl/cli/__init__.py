@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import typer
 
 from ladderctl import __version__
@@ -61,6 +63,14 @@ for module in (
     module.register(app)
 
 
+# A run builds hundreds of thousands of small objects that live until it ends and hold no
+# reference cycles. At the default thresholds the cyclic garbage collector walks them again after
+# every 700 new containers (and all of them now and then): a third of `check-advancement --all`
+# on 10,000 staff. Like mypy, collect only after many more allocations.
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
 def main() -> None:
     """Console-script entry point."""
+    gc.set_threshold(*GC_THRESHOLDS)
     app()
