@@ -19,6 +19,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -299,8 +300,10 @@ def _build(loader: Any, path: str) -> Document:
             line = mark.line + 1
             column = mark.column + 1
             if top is not None and top[5] and top[2] is None:
-                # A mapping key: keys are always text, whatever they look like.
-                key = event.value
+                # A mapping key: keys are always text, whatever they look like. Interned: the
+                # same few dozen field names repeat in every record, and the record cache then
+                # stores and loads each of them once.
+                key = intern(event.value)
                 if event.tag is not None and event.tag not in ("!", _CORE_TAG + "str"):
                     raise _Problem(
                         "yaml-tag", "tags are not allowed on keys", line, column, _TAG_HINT
