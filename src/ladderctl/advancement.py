@@ -29,7 +29,7 @@ import gc
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from operator import attrgetter
@@ -45,7 +45,6 @@ from ladderctl.ladder import (
     CredentialCriterion,
     Criterion,
     ExperienceCriterion,
-    LeafCriterion,
     RatingCriterion,
     TimeInLevelCriterion,
 )
@@ -57,9 +56,11 @@ from ladderctl.staff import (
     Certification,
     LevelHistoryEntry,
     Review,
+    Source,
     StaffRecord,
     Waiver,
     add_months,
+    fast_constructor,
     rating_rank,
 )
 
@@ -104,6 +105,8 @@ EXPIRY_WARNING_DAYS = 90
 _SPAN_SLACK = 10
 _FAR_FUTURE = date.max.toordinal() - 40_000
 _OK: frozenset[str] = frozenset(("met", "waived"))
+# A combinator's note "2 of 3 met, 3 needed", by (met, children, needed): the same few repeat.
+_COUNT_NOTES: dict[tuple[int, int, int], tuple[str]] = {}
 _DATE = attrgetter("date")
 
 
@@ -112,10 +115,17 @@ _DATE = attrgetter("date")
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One item a row relied on, e.g. "CPhT earned 2021-05-10, expires 2027-05-31"."""
+    """One item a row relied on, e.g. "CPhT earned 2021-05-10, expires 2027-05-31".
+
+    `source` is where the item was read; its `location` is only worked out when shown.
+    """
 
     text: str
-    location: Location | None = None
+    source: Source | None = None
+
+    @property
+    def location(self) -> Location | None:
+        return None if self.source is None else self.source.location
 
     def to_dict(self) -> dict[str, object]:
         return {"text": self.text, "location": _loc(self.location)}
@@ -199,68 +209,6 @@ class CriterionResult:
         }
 
 
-# Rows are built ~50k times in a team check. A frozen dataclass's generated __init__ goes through
-# object.__setattr__ once per field (~3 us per row here); setting the slots directly builds the
-# very same frozen object ~3x faster. The field order is checked once, at import.
-_ROW_FIELDS = (
-    "criterion",
-    "status",
-    "depth",
-    "parent",
-    "required",
-    "evidence",
-    "needed",
-    "met_on",
-    "lapses_on",
-    "notes",
-    "waiver",
-)
-if tuple(f.name for f in fields(CriterionResult)) != _ROW_FIELDS:  # pragma: no cover
-    raise RuntimeError("CriterionResult fields changed: update _ROW_FIELDS and _new_row")
-(
-    _set_criterion,
-    _set_status,
-    _set_depth,
-    _set_parent,
-    _set_required,
-    _set_evidence,
-    _set_needed,
-    _set_met_on,
-    _set_lapses_on,
-    _set_notes,
-    _set_waiver,
-) = (getattr(CriterionResult, name).__set__ for name in _ROW_FIELDS)
-
-
-def _new_row(
-    criterion: Criterion,
-    status: Status,
-    depth: int,
-    parent: str | None,
-    required: bool,
-    evidence: tuple[Evidence, ...],
-    needed: str | None,
-    met_on: date | None,
-    lapses_on: date | None,
-    notes: tuple[str, ...],
-    waiver: Waiver | None,
-) -> CriterionResult:
-    """`CriterionResult(...)` with the same arguments, minus the per-field setattr cost."""
-    row: CriterionResult = object.__new__(CriterionResult)
-    _set_criterion(row, criterion)
-    _set_status(row, status)
-    _set_depth(row, depth)
-    _set_parent(row, parent)
-    _set_required(row, required)
-    _set_evidence(row, evidence)
-    _set_needed(row, needed)
-    _set_met_on(row, met_on)
-    _set_lapses_on(row, lapses_on)
-    _set_notes(row, notes)
-    _set_waiver(row, waiver)
-    return row
-
-
 @dataclass(frozen=True, slots=True)
 class EligibilityReport:
     """Whether one person is eligible for their target, row by row."""
@@ -323,6 +271,13 @@ class EligibilityReport:
             "warnings": list(self.warnings),
             "criteria": [r.to_dict() for r in self.criteria],
         }
+
+
+# A team check builds ~50,000 rows and as many pieces of evidence: build them without the
+# per-field cost of a frozen dataclass's __init__ (see `fast_constructor`).
+_new_row = fast_constructor(CriterionResult)
+_new_evidence = fast_constructor(Evidence)
+_new_report = fast_constructor(EligibilityReport)
 
 
 @dataclass(frozen=True, slots=True)
@@ -755,8 +710,9 @@ class _Run:
         parent: str | None,
         required: bool,
         cover: tuple[Waiver, str] | None,
-    ) -> tuple[Status, date | None, list[CriterionResult]]:
-        """Evaluate `c`; returns its status, met-on date and the gap leaves under it."""
+        gaps: list[CriterionResult],
+    ) -> tuple[Status, date | None]:
+        """Evaluate `c`; returns its status and met-on date, and adds its gap leaves to `gaps`."""
         waivers = self.facts.waivers
         if cover is None and waivers:
             own_waiver = waivers.get(c.id)
@@ -771,7 +727,7 @@ class _Run:
             else:
                 own, notes = (), (f"covered by the waiver of '{owner}'",)
             self.rows.append(
-                CriterionResult(
+                _new_row(
                     criterion=c,
                     status="waived",
                     depth=depth,
@@ -785,11 +741,12 @@ class _Run:
             )
             if isinstance(c, Combinator):
                 for child in c.criteria:
-                    self.node(child, depth + 1, c.id, False, cover)
-            return "waived", None, []
+                    self.node(child, depth + 1, c.id, False, cover, gaps)
+            return "waived", None
         if isinstance(c, Combinator):
-            return self.combinator(c, depth, parent, required)
-        status, met_on, evidence, needed, lapses_on, notes, lapse = self.leaf(c)
+            return self.combinator(c, depth, parent, required, gaps)
+        leaf = _LEAF_HANDLERS[type(c)]  # one dict lookup instead of an isinstance chain
+        status, met_on, evidence, needed, lapses_on, notes, lapse = leaf(self, c)
         if lapse is not None and lapses_on is not None and status == "met":
             self.lapses.append((lapses_on, lapse))
         row = _new_row(
@@ -797,24 +754,28 @@ class _Run:
         )
         self.rows.append(row)
         if status == "not-met" or status == "needs-evidence":
-            return status, met_on, [row]
-        return status, met_on, []
+            gaps.append(row)
+        return status, met_on
 
     def combinator(
-        self, c: Combinator, depth: int, parent: str | None, required: bool
-    ) -> tuple[Status, date | None, list[CriterionResult]]:
+        self,
+        c: Combinator,
+        depth: int,
+        parent: str | None,
+        required: bool,
+        gaps: list[CriterionResult],
+    ) -> tuple[Status, date | None]:
         slot = len(self.rows)
         self.rows.append(None)
         need = c.required_count
         child_required = required and need >= len(c.criteria)
         ok = 0
         dates: list[date] = []
-        gaps: list[CriterionResult] = []
+        below: list[CriterionResult] = []  # the children's gaps: this one's if it is not met
         open_ids: list[str] = []
+        cid, child_depth = c.id, depth + 1
         for child in c.criteria:
-            child_status, child_on, child_gaps = self.node(
-                child, depth + 1, c.id, child_required, None
-            )
+            child_status, child_on = self.node(child, child_depth, cid, child_required, None, below)
             if child_status in _OK:
                 ok += 1
             elif child_status == "met-on" and child_on is not None:
@@ -822,29 +783,32 @@ class _Run:
                 open_ids.append(child.id)
             else:
                 open_ids.append(child.id)
-            gaps.extend(child_gaps)
         status: Status
         met_on: date | None = None
         needed: str | None = None
         if ok >= need:
-            status, gaps = "met", []
+            status = "met"
         elif ok + len(dates) >= need:
             dates.sort()
-            status, met_on, gaps = "met-on", dates[need - ok - 1], []
+            status, met_on = "met-on", dates[need - ok - 1]
             needed = f"time: met on {met_on.isoformat()}"
         else:
             status = "not-met"
+            gaps.extend(below)
             if c.type == "all-of":
                 needed = "all of: " + ", ".join(open_ids)
             elif c.type == "any-of":
                 needed = "one of: " + ", ".join(open_ids)
             else:
                 needed = f"{need - ok} more of: " + ", ".join(open_ids)
-        notes = (f"{ok} of {len(c.criteria)} met, {need} needed",)
+        counts = (ok, len(c.criteria), need)
+        notes = _COUNT_NOTES.get(counts)
+        if notes is None:
+            notes = _COUNT_NOTES[counts] = (f"{ok} of {counts[1]} met, {need} needed",)
         self.rows[slot] = _new_row(
             c, status, depth, parent, required, (), needed, met_on, None, notes, None
         )
-        return status, met_on, gaps
+        return status, met_on
 
     def _waiver_lapse(self, waiver: Waiver, criterion_id: str) -> None:
         if waiver.expires is not None:
@@ -857,9 +821,6 @@ class _Run:
 
     # --- leaves --------------------------------------------------------------------------------
 
-    def leaf(self, c: LeafCriterion) -> _LeafOutcome:
-        return _LEAF_HANDLERS[type(c)](self, c)
-
     def experience(self, c: ExperienceCriterion) -> _LeafOutcome:
         facts, as_of = self.facts, self.as_of
         need_months = round(c.years * 12)
@@ -869,25 +830,25 @@ class _Run:
         have = _experience_in_window(spans, today, window)
         required = _span(today, need_months)
         person = facts.person
-        evidence = [
-            Evidence(
-                f"employed since {person.hire_date.isoformat()}"
-                + (f" until {person.end_date.isoformat()}" if person.end_date else ""),
-                person.hire_date_location,
-            )
-        ]
-        evidence.extend(
-            Evidence(
-                f"prior: {p.employer}"
-                + (f" ({p.role})" if p.role else "")
-                + f", {p.start.isoformat()} to {p.end.isoformat()}",
-                p.location,
-            )
-            for p in person.prior_experience
-        )
         scope = "" if c.within_years is None else f" within the last {_years(c.within_years)}"
         counted = f"{have} days counted{scope} ({required} days needed on {as_of.isoformat()})"
-        evidence.insert(0, Evidence(counted))
+        evidence = [
+            _new_evidence(counted),
+            _new_evidence(
+                f"employed since {person.hire_date.isoformat()}"
+                + (f" until {person.end_date.isoformat()}" if person.end_date else ""),
+                person.hire_date_source,
+            ),
+        ]
+        for p in person.prior_experience:
+            evidence.append(
+                _new_evidence(
+                    f"prior: {p.employer}"
+                    + (f" ({p.role})" if p.role else "")
+                    + f", {p.start.isoformat()} to {p.end.isoformat()}",
+                    p.source,
+                )
+            )
         notes: tuple[str, ...] = ()
         if c.typical_years is not None and have < _span(today, round(c.typical_years * 12)):
             notes = (f"typical: {_years(c.typical_years)}",)
@@ -924,7 +885,7 @@ class _Run:
             needed = f"{goal}: no levelHistory entry for {person.ladder}/{person.level}"
             return "not-met", None, (), needed, None, (), None
         evidence = (
-            Evidence(f"{person.level} since {entry.effective.isoformat()}", entry.location),
+            _new_evidence(f"{person.level} since {entry.effective.isoformat()}", entry.source),
         )
         reached = add_months(entry.effective, c.months)
         if reached <= self.as_of:
@@ -936,11 +897,12 @@ class _Run:
         as_of, catalog = self.as_of, self.catalog
         best: tuple[date, Certification, str] | None = None  # (counts until, cert, label)
         expired: tuple[date, Certification, str] | None = None
+        held = self.facts.certs()
         for cred_id in c.credentials:
             entry = catalog.credential(cred_id)
             label = entry.title if entry is not None else cred_id
             never = entry is not None and not entry.expires
-            for cert in self.facts.certs().get(cred_id, ()):
+            for cert in held.get(cred_id, ()):
                 until = date.max if never or cert.expires is None else cert.expires
                 if until > as_of:
                     if best is None or until > best[0]:
@@ -955,21 +917,21 @@ class _Run:
                 entry = catalog.credential(cert.id)
                 if cert.expires is None and entry is not None and entry.expires:
                     notes = (f"{label} should expire but has no expiry date on record",)
-                evidence = (Evidence(f"{earned}, does not expire", cert.location),)
+                evidence = (_new_evidence(f"{earned}, does not expire", cert.source),)
                 return "met", None, evidence, None, None, notes, None
             if (until - as_of).days <= EXPIRY_WARNING_DAYS:
                 self.warnings.append(
                     f"{label} expires {until.isoformat()}, within {EXPIRY_WARNING_DAYS} days "
                     f"of {as_of.isoformat()}: renew"
                 )
-            evidence = (Evidence(f"{earned}, expires {until.isoformat()}", cert.location),)
+            evidence = (_new_evidence(f"{earned}, expires {until.isoformat()}", cert.source),)
             lapse = f"{label} expires {until.isoformat()}: renew first"
             return "met", None, evidence, None, until, (), lapse
         if expired is not None:
             until, cert, label = expired
             text = f"{label} earned {cert.earned.isoformat()}, expired {until.isoformat()}"
             needed = f"{label} expired {until.isoformat()}: renew"
-            return "not-met", None, (Evidence(text, cert.location),), needed, None, (), None
+            return "not-met", None, (_new_evidence(text, cert.source),), needed, None, (), None
         labels = [self._credential_label(i) for i in c.credentials]
         needed = "hold " + " or ".join(labels)
         return "not-met", None, (), needed, None, (), None
@@ -983,9 +945,9 @@ class _Run:
         bar = rating_rank(c.at_least)
         recent = reviews[-c.consecutive :] if reviews else []
         evidence = tuple(
-            Evidence(
+            _new_evidence(
                 f"{r.rating} on {r.date.isoformat()}" + (f" ({r.period})" if r.period else ""),
-                r.location,
+                r.source,
             )
             for r in reversed(recent)
         )
@@ -1024,17 +986,17 @@ class _Run:
             lapses = None if months is None else add_months(last.date, months)
             if lapses is None:
                 text = f"{c.assessment} passed {last.date.isoformat()}, does not lapse"
-                return "met", None, (Evidence(text, last.location),), None, None, (), None
+                return "met", None, (_new_evidence(text, last.source),), None, None, (), None
             if lapses > self.as_of:
                 text = f"{c.assessment} passed {last.date.isoformat()}, lapses on {lapses}"
                 lapse = f"the {c.assessment} pass lapses on {lapses.isoformat()}: reassess first"
-                return "met", None, (Evidence(text, last.location),), None, lapses, (), lapse
+                return "met", None, (_new_evidence(text, last.source),), None, lapses, (), lapse
             text = f"{c.assessment} passed {last.date.isoformat()}, lapsed on {lapses}"
             needed = (
                 f"a pass in {c.assessment} (last pass {last.date.isoformat()} "
                 f"lapsed on {lapses.isoformat()})"
             )
-            return "not-met", None, (Evidence(text, last.location),), needed, None, (), None
+            return "not-met", None, (_new_evidence(text, last.source),), needed, None, (), None
         attempt = self.facts.attempts().get(c.assessment)
         if attempt is not None:
             text = f"{c.assessment}: {attempt.result} on {attempt.date.isoformat()}"
@@ -1042,7 +1004,7 @@ class _Run:
                 f"a pass in {c.assessment} (no pass on record; last attempt: "
                 f"{attempt.result} on {attempt.date.isoformat()})"
             )
-            return "not-met", None, (Evidence(text, attempt.location),), needed, None, (), None
+            return "not-met", None, (_new_evidence(text, attempt.source),), needed, None, (), None
         needed = f"a pass in {c.assessment} (no attempt on record)"
         return "not-met", None, (), needed, None, (), None
 
@@ -1065,8 +1027,10 @@ class _Run:
                 counted.append(acc)
         counted.sort(key=_DATE)
         evidence = tuple(
-            Evidence(f"{a.title} ({a.date.isoformat()}; {', '.join(a.tags)})", a.location)
-            for a in counted
+            [
+                _new_evidence(f"{a.title} ({a.date.isoformat()}; {', '.join(a.tags)})", a.source)
+                for a in counted
+            ]
         )
         if len(counted) >= c.count:
             return "met", None, evidence, None, None, (), None
@@ -1087,7 +1051,7 @@ class _Run:
         text = f"attested by {att.by} on {att.date.isoformat()}" + (
             f": {att.note}" if att.note else ""
         )
-        evidence = (Evidence(text, att.location),)
+        evidence = (_new_evidence(text, att.source),)
         if c.valid_for_months is None:
             return "met", None, evidence, None, None, (), None
         lapses = add_months(att.date, c.valid_for_months)
@@ -1098,7 +1062,7 @@ class _Run:
         return "needs-evidence", None, evidence, needed, None, (), None
 
 
-# Leaf evaluation by criterion class: one dict lookup instead of an isinstance chain per row.
+# Leaf evaluation by criterion class.
 _LEAF_HANDLERS: dict[type, Callable[[_Run, Any], _LeafOutcome]] = {
     ExperienceCriterion: _Run.experience,
     TimeInLevelCriterion: _Run.time_in_level,
@@ -1112,8 +1076,8 @@ _LEAF_HANDLERS: dict[type, Callable[[_Run, Any], _LeafOutcome]] = {
 
 def _waiver_evidence(w: Waiver) -> Evidence:
     expiry = f", expires {w.expires.isoformat()}" if w.expires else ", no expiry"
-    return Evidence(
-        f"waived by {w.approver} on {w.date.isoformat()}: {w.reason}{expiry}", w.location
+    return _new_evidence(
+        f"waived by {w.approver} on {w.date.isoformat()}: {w.reason}{expiry}", w.source
     )
 
 
@@ -1200,7 +1164,7 @@ def _evaluate(
         end = f" on {person.end_date.isoformat()}" if person.end_date else ""
         warnings.append(f"{person.id} is {person.status}{end}")
     if target is None:
-        return EligibilityReport(
+        return _new_report(
             person=person.id,
             name=person.name,
             ladder=person.ladder,
@@ -1215,7 +1179,7 @@ def _evaluate(
             f"no requirements recorded for {target.ladder}/{target.level}: "
             f"reached on the terms of {target.from_level} alone"
         )
-        return EligibilityReport(
+        return _new_report(
             person=person.id,
             name=person.name,
             ladder=person.ladder,
@@ -1226,7 +1190,8 @@ def _evaluate(
             warnings=tuple(warnings),
         )
     run = _Run(facts or _Facts(person, as_of), catalog, as_of)
-    status, met_on, gaps = run.node(target.requirements, 0, None, True, None)
+    gaps: list[CriterionResult] = []
+    status, met_on = run.node(target.requirements, 0, None, True, None, gaps)
     warnings.extend(run.warnings)
     verdict: Verdict
     if status in _OK:
@@ -1240,7 +1205,7 @@ def _evaluate(
         verdict, met_on = "not-eligible", None
     # Every placeholder a combinator reserved has been filled by now.
     rows = cast("tuple[CriterionResult, ...]", tuple(run.rows))
-    return EligibilityReport(
+    return _new_report(
         person=person.id,
         name=person.name,
         ladder=person.ladder,

@@ -390,8 +390,18 @@ def _check_ladder(
     return set(criterion_ids)
 
 
+# Dates repeat a lot across a department: parse each distinct string once (up to a bound).
+_DATES: dict[str, date] = {}
+_DATES_LIMIT = 100_000
+
+
 def _parse(value: str) -> date:
-    return date.fromisoformat(value)
+    day = _DATES.get(value)
+    if day is None:
+        day = date.fromisoformat(value)
+        if len(_DATES) < _DATES_LIMIT:
+            _DATES[value] = day
+    return day
 
 
 def _check_period(
@@ -422,6 +432,7 @@ def _check_staff(
 ) -> None:
     data = person.data
     as_of = check.as_of
+    warn_until = as_of + timedelta(days=EXPIRY_WARNING_DAYS)
     _check_level(check, person, (), data["ladder"], data["level"], levels_of)
     hired = _parse(data["hireDate"])
     if "manager" in data:
@@ -433,7 +444,7 @@ def _check_staff(
                 "a person cannot be their own manager",
                 hint="name their manager's staff id",
             )
-        else:
+        elif data["manager"] not in staff:
             check.reference(
                 person,
                 ("manager",),
@@ -465,7 +476,10 @@ def _check_staff(
     for index, entry in enumerate(history):
         effective = _parse(entry["effective"])
         ladder = entry.get("ladder", data["ladder"])
-        if "ladder" in entry or ladder in levels_of:  # an unknown own ladder is reported once
+        known_levels = levels_of.get(ladder)  # a known level needs no path built: skip it
+        if (known_levels is None or entry["level"] not in known_levels) and (
+            "ladder" in entry or ladder in levels_of  # an unknown own ladder is reported once
+        ):
             _check_level(check, person, ("levelHistory", index), ladder, entry["level"], levels_of)
         if effective < hired:
             check.report(
@@ -498,7 +512,7 @@ def _check_staff(
         )
     for index, cert in enumerate(data.get("certifications", [])):
         where = ("certifications", index)
-        if not check.reference(
+        if cert["id"] not in credentials and not check.reference(
             person,
             (*where, "id"),
             cert["id"],
@@ -508,7 +522,8 @@ def _check_staff(
         ):
             continue
         spec = credentials[cert["id"]]
-        if "expires" in cert and _parse(cert["expires"]) <= _parse(cert["earned"]):
+        expires = _parse(cert["expires"]) if "expires" in cert else None
+        if expires is not None and expires <= _parse(cert["earned"]):
             check.report(
                 person,
                 (*where, "expires"),
@@ -533,67 +548,69 @@ def _check_staff(
                 hint="remove 'expires', or mark the credential 'expires: true' in catalog.yaml",
                 severity="warning",
             )
-        elif "expires" in cert and data["status"] in ("active", "leave"):
-            expires = _parse(cert["expires"])
-            if as_of < expires <= as_of + timedelta(days=EXPIRY_WARNING_DAYS) and not _renewed(
-                data, index
-            ):
-                check.report(
-                    person,
-                    (*where, "expires"),
-                    "expiring-soon",
-                    f"{spec.get('title', cert['id'])} expires on {cert['expires']}, "
-                    f"within {EXPIRY_WARNING_DAYS} days",
-                    hint="plan the renewal and record the new expiry date",
-                    severity="warning",
-                )
+        elif (
+            expires is not None
+            and data["status"] in ("active", "leave")
+            and as_of < expires <= warn_until
+            and not _renewed(data, index)
+        ):
+            check.report(
+                person,
+                (*where, "expires"),
+                "expiring-soon",
+                f"{spec.get('title', cert['id'])} expires on {cert['expires']}, "
+                f"within {EXPIRY_WARNING_DAYS} days",
+                hint="plan the renewal and record the new expiry date",
+                severity="warning",
+            )
+    # The references below almost always resolve: test that first, and only build the path and
+    # call `check.reference` (which reports) for the few that do not.
     for index, assessment in enumerate(data.get("assessments", [])):
-        check.reference(
-            person,
-            ("assessments", index, "id"),
-            assessment["id"],
-            assessments,
-            rule="unknown-assessment",
-            what="assessment",
-        )
+        if assessment["id"] not in assessments:
+            check.reference(
+                person,
+                ("assessments", index, "id"),
+                assessment["id"],
+                assessments,
+                rule="unknown-assessment",
+                what="assessment",
+            )
     for index, item in enumerate(data.get("accomplishments", [])):
         for tag_index, tag in enumerate(item["tags"]):
-            check.reference(
-                person,
-                ("accomplishments", index, "tags", tag_index),
-                tag,
-                tags,
-                rule="unknown-tag",
-                what="activity tag",
-            )
-    for section, field in (("attestations", "criterion"), ("waivers", "criterion")):
+            if tag not in tags:
+                check.reference(
+                    person,
+                    ("accomplishments", index, "tags", tag_index),
+                    tag,
+                    tags,
+                    rule="unknown-tag",
+                    what="activity tag",
+                )
+    person_rule = ("unknown-person", "staff member", "StaffRecord")
+    references: tuple[tuple[str, str, dict[str, Any] | set[str], tuple[str, str, str]], ...] = (
+        ("attestations", "criterion", all_criteria, ("unknown-criterion", "criterion", "")),
+        ("waivers", "criterion", all_criteria, ("unknown-criterion", "criterion", "")),
+        ("reviews", "reviewer", staff, person_rule),
+        ("assessments", "assessor", staff, person_rule),
+        ("waivers", "approver", staff, person_rule),
+    )
+    for section, field, known, (rule, what, elsewhere) in references:
+        optional = known is staff  # reviewer, assessor and approver may be left out
         for index, entry in enumerate(data.get(section, [])):
-            check.reference(
-                person,
-                (section, index, field),
-                entry[field],
-                all_criteria,
-                rule="unknown-criterion",
-                what="criterion",
-            )
-    for section, field in (
-        ("reviews", "reviewer"),
-        ("assessments", "assessor"),
-        ("waivers", "approver"),
-    ):
-        for index, entry in enumerate(data.get(section, [])):
-            if field in entry:
+            if optional and field not in entry:
+                continue
+            if entry[field] not in known:
                 check.reference(
                     person,
                     (section, index, field),
                     entry[field],
-                    staff,
-                    rule="unknown-person",
-                    what="staff member",
-                    elsewhere="StaffRecord",
+                    known,
+                    rule=rule,
+                    what=what,
+                    elsewhere=elsewhere,
                 )
     for index, entry in enumerate(data.get("attestations", [])):
-        if entry["by"] != "committee":
+        if entry["by"] != "committee" and entry["by"] not in staff:
             check.reference(
                 person,
                 ("attestations", index, "by"),
@@ -616,12 +633,19 @@ def _renewed(data: dict[str, Any], index: int) -> bool:
 
 def _check_management_cycles(check: _Checker, staff: dict[str, Document]) -> None:
     reported: set[str] = set()
+    walked: set[str] = set()
     for start in sorted(staff):
         chain: list[str] = []
         current: str | None = start
         while current is not None and current in staff and current not in chain:
+            if current in walked:
+                # An earlier chain went on from here, so this one ends as that one did: with no
+                # loop, or with one already found. Stopping keeps the whole check linear.
+                current = None
+                break
             chain.append(current)
             current = staff[current].data.get("manager")
+        walked.update(chain)
         if (
             current is not None
             and current in chain
