@@ -288,3 +288,39 @@ def test_compare_with_an_unknown_revision(run: Run, tmp_path: Path) -> None:
     _git(repo, "commit", "-q", "-m", "x")
     result = run("check-advancement", "--all", "--compare", "nope", "--repo", repo, expect=2)
     assert "git does not know the revision 'nope'" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_compare_parses_only_the_rules_at_the_old_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A health system has thousands of staff files at the old revision; only its ladders and
+    # catalog matter there, so the others are told apart by their `kind:` line, unparsed. A file
+    # whose kind is not plain from one such line (flow style here) is parsed to be sure.
+    from ladderctl import history
+
+    repo = tmp_path / "dept"
+    shutil.copytree(EXAMPLES, repo)
+    flow = repo / "ladders" / "flow.yaml"
+    flow.write_text(
+        "{apiVersion: ladderctl/v1, kind: Ladder, id: flow, title: Flow, track: technical,"
+        " levels: [{id: f-1, title: F One}]}\n",
+        encoding="utf-8",
+    )
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "x")
+    parsed: list[str] = []
+    real = history.parse_text
+
+    def counting(text: str, path: str) -> object:
+        parsed.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(history, "parse_text", counting)
+    found = history.documents_at(repo, "HEAD", kinds={"Ladder", "Catalog"})
+    kinds = {document.path: document.kind for document in found}
+    assert "HEAD:ladders/flow.yaml" in kinds
+    assert set(kinds.values()) == {"Ladder", "Catalog"}
+    assert sorted(parsed) == sorted(kinds)  # nothing else was parsed
+    assert len(kinds) == 1 + len(list((EXAMPLES / "ladders").glob("*.yaml"))) + 1
