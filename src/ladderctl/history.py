@@ -62,12 +62,18 @@ def documents_at(root: Path, revision: str, *, kinds: Collection[str]) -> list[D
         )
     commit = known.stdout.decode().strip()
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
-    listing = _git(root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", ".")
+    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", ".")
     if listing.returncode != 0:
         raise RevisionError(f"git could not list the files of '{revision}'")
     config, _ = read_config(root)
     names = []
-    for full in listing.stdout.decode("utf-8", "replace").split("\0"):
+    blobs = []
+    for entry in listing.stdout.decode("utf-8", "replace").split("\0"):
+        # "<mode> <type> <object id>\t<path>"
+        header, _, full = entry.partition("\t")
+        kind_and_id = header.split()
+        if len(kind_and_id) != 3 or kind_and_id[1] != "blob":
+            continue
         if not full.startswith(prefix) or not full.endswith(YAML_SUFFIXES):
             continue
         relative = full[len(prefix) :]
@@ -75,7 +81,8 @@ def documents_at(root: Path, revision: str, *, kinds: Collection[str]) -> list[D
         if hidden or relative == CONFIG_FILE or is_ignored(relative, config.ignore):
             continue
         names.append(full)
-    texts = _read_blobs(root, commit, names)
+        blobs.append(kind_and_id[2])
+    texts = _read_blobs(root, blobs)
     documents: list[Document] = []
     problems: list[Diagnostic] = []
     wanted = {kind.encode() for kind in kinds}
@@ -111,25 +118,29 @@ def _kind_line(raw: bytes) -> set[bytes]:
     return {found[0][1]} if len(found) == 1 else set()
 
 
-def _read_blobs(root: Path, commit: str, names: list[str]) -> list[bytes]:
-    """Every file's content in one `git cat-file --batch` call."""
-    if not names:
+def _read_blobs(root: Path, blobs: list[str]) -> list[bytes]:
+    """Every blob's content in one `git cat-file --batch` call.
+
+    By object id: asking for `commit:path` makes git walk the tree for every file, a linear
+    search of a 10,000-entry folder each time (25 s for a health system's staff folder).
+    """
+    if not blobs:
         return []
-    requests = "".join(f"{commit}:{name}\n" for name in names).encode("utf-8")
+    requests = "".join(f"{blob}\n" for blob in blobs).encode("ascii")
     done = _git(root, "cat-file", "--batch", stdin=requests)
     if done.returncode != 0:
         raise RevisionError("git could not read the files of the revision")
     out = done.stdout
-    blobs: list[bytes] = []
+    contents: list[bytes] = []
     position = 0
-    for _ in names:
+    for _ in blobs:
         end = out.index(b"\n", position)
         header = out[position:end].split()
         if len(header) < 3 or header[1] != b"blob":
-            blobs.append(b"")
+            contents.append(b"")
             position = end + 1
             continue
         size = int(header[2])
-        blobs.append(out[end + 1 : end + 1 + size])
+        contents.append(out[end + 1 : end + 1 + size])
         position = end + 1 + size + 1
-    return blobs
+    return contents
