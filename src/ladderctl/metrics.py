@@ -1945,7 +1945,7 @@ def due_items(
                     person.manager,
                     f"renew {title}",
                     f"{cid} {verb} on {expires.isoformat()}",
-                    str(person.location.path),
+                    person.source.document.path,
                 )
             )
     for plan in plans:
@@ -2022,7 +2022,7 @@ def _eligibility_items(
                     person.manager,
                     f"eligible for {step}: discuss the promotion",
                     f"eligible since {since.isoformat()}, not promoted",
-                    str(person.location.path),
+                    person.source.document.path,
                 )
             )
         elif (
@@ -2042,7 +2042,7 @@ def _eligibility_items(
                     person.manager,
                     f"eligible for {step} if nothing else changes",
                     detail,
-                    str(person.location.path),
+                    person.source.document.path,
                 )
             )
     return items
