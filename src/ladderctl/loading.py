@@ -545,12 +545,6 @@ def decode(raw: bytes, path: str) -> str | Diagnostic:
         )
 
 
-def read_text(file: Path | str, path: str) -> str | Diagnostic:
-    """Read a file as UTF-8 text, refusing huge, binary and undecodable files."""
-    raw = read_bytes(file, path)
-    return raw if isinstance(raw, Diagnostic) else decode(raw, path)
-
-
 def load_bytes(raw: bytes, path: str) -> Document | Diagnostic:
     """Parse a file's bytes; `path` is how it is named in messages."""
     text = decode(raw, path)
@@ -562,7 +556,5 @@ def load_bytes(raw: bytes, path: str) -> Document | Diagnostic:
 def load_file(file: Path | str, path: str | None = None) -> Document | Diagnostic:
     """Read and parse one YAML file; `path` is how it is named in messages."""
     shown = path if path is not None else str(file)
-    text = read_text(file, shown)
-    if isinstance(text, Diagnostic):
-        return text
-    return parse_text(text, shown)
+    raw = read_bytes(file, shown)
+    return raw if isinstance(raw, Diagnostic) else load_bytes(raw, shown)
