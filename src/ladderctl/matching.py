@@ -1455,9 +1455,6 @@ def _assign(
     cand_k: NDArray[np.int64],
 ) -> NDArray[np.int64]:
     """LAPJVsp on one column per place of each mentor, and a "stay alone" column per row."""
-    from scipy.sparse import csr_array
-    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-
     mentor_of = np.full(rows, -1, dtype=np.int64)
     start = np.concatenate([[0], np.cumsum(places)[:-1]]).astype(np.int64)
     slots = int(places.sum())
@@ -1474,34 +1471,43 @@ def _assign(
     cost = top - slot_k
     # LAPJVsp augments once per row of the matrix: put the smaller side in the rows.
     if slots < rows:
-        graph = csr_array(
-            (
-                np.concatenate([cost, np.full(slots, top)]).astype(np.float64),
-                (
-                    np.concatenate([slot_c, np.arange(slots)]),
-                    np.concatenate([slot_r, rows + np.arange(slots)]),
-                ),
-            ),
-            shape=(slots, rows + slots),
-        )
-        slot_ind, row_ind = min_weight_full_bipartite_matching(graph)
+        slot_ind, row_ind = _full_matching(cost, top, slot_c, slot_r, slots, rows)
         real = row_ind < rows
-        mentor_of[row_ind[real]] = owner[slot_ind[real]]
-        return mentor_of
-    graph = csr_array(
-        (
-            np.concatenate([cost, np.full(rows, top)]).astype(np.float64),
-            (
-                np.concatenate([slot_r, np.arange(rows)]),
-                np.concatenate([slot_c, slots + np.arange(rows)]),
-            ),
-        ),
-        shape=(rows, slots + rows),
-    )
-    row_ind, slot_ind = min_weight_full_bipartite_matching(graph)
-    real = slot_ind < slots
+    else:
+        row_ind, slot_ind = _full_matching(cost, top, slot_r, slot_c, rows, slots)
+        real = slot_ind < slots
     mentor_of[row_ind[real]] = owner[slot_ind[real]]
     return mentor_of
+
+
+def _full_matching(
+    cost: NDArray[np.int64],
+    top: int,
+    left: NDArray[np.int64],
+    right: NDArray[np.int64],
+    n_left: int,
+    n_right: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Min-cost matching of every left node, each free to stay alone at cost `top`.
+
+    Left node i's "alone" column is n_right + i, so a full matching always exists; a match to a
+    column >= n_right means unmatched.
+    """
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    graph = csr_array(
+        (
+            np.concatenate([cost, np.full(n_left, top)]).astype(np.float64),
+            (
+                np.concatenate([left, np.arange(n_left)]),
+                np.concatenate([right, n_right + np.arange(n_left)]),
+            ),
+        ),
+        shape=(n_left, n_right + n_left),
+    )
+    left_ind, right_ind = min_weight_full_bipartite_matching(graph)
+    return left_ind, right_ind
 
 
 def _potentials(
