@@ -54,10 +54,13 @@ class LoadResult:
 def shown_path(file: Path | str, cwd: str | None = None) -> str:
     """A file as messages name it: relative to the current directory when inside it."""
     here = cwd if cwd is not None else os.path.realpath(os.getcwd())
-    absolute = os.path.realpath(file)
+    return _relative_or_given(os.path.realpath(file), here, file)
+
+
+def _relative_or_given(absolute: str, here: str, given: Path | str) -> str:
     if absolute.startswith(here + os.sep):
-        return Path(absolute[len(here) + 1 :]).as_posix()
-    return Path(file).as_posix()
+        return absolute[len(here) + 1 :].replace(os.sep, "/")
+    return Path(given).as_posix()
 
 
 class _ShownPaths:
@@ -74,10 +77,7 @@ class _ShownPaths:
             real_folder = self.folders[folder] = os.path.realpath(folder)
         if os.path.islink(file):
             return shown_path(file, self.cwd)
-        absolute = os.path.join(real_folder, name)
-        if absolute.startswith(self.cwd + os.sep):
-            return absolute[len(self.cwd) + 1 :].replace(os.sep, "/")
-        return Path(file).as_posix()
+        return _relative_or_given(os.path.join(real_folder, name), self.cwd, file)
 
 
 def read_config(root: Path) -> tuple[Config, list[Diagnostic]]:
