@@ -186,6 +186,15 @@ def _emit(content: str, out: Path | None, force: bool) -> None:
 # --- report ------------------------------------------------------------------------------------
 
 
+# Options shared by `report` and `due`.
+_REPO = typer.Option(Path(), "--repo", help="The department repo.")
+_AS_OF = typer.Option(None, "--as-of", help="Date, YYYY-MM-DD (default: today).")
+_OUT = typer.Option(
+    None, "--out", "-o", help="Write to this file (atomically) instead of the screen."
+)
+_FORCE = typer.Option(False, "--force", help="Replace an --out file that differs.")
+
+
 @handles_errors
 def report(
     start: str | None = typer.Option(
@@ -197,15 +206,13 @@ def report(
     ladder: str | None = typer.Option(None, "--ladder", help="Only people on this ladder."),
     level: str | None = typer.Option(None, "--level", help="Only people at this level."),
     site: str | None = typer.Option(None, "--site", help="Only people at this site."),
-    repo: Path = typer.Option(Path(), "--repo", help="The department repo."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Date, YYYY-MM-DD (default: today)."),
+    repo: Path = _REPO,
+    as_of: str | None = _AS_OF,
     output: ReportFormat = typer.Option(
         ReportFormat.text, "--format", "-f", help="text, json, csv or html (html needs --out)."
     ),
-    out: Path | None = typer.Option(
-        None, "--out", "-o", help="Write to this file (atomically) instead of the screen."
-    ),
-    force: bool = typer.Option(False, "--force", help="Replace an --out file that differs."),
+    out: Path | None = _OUT,
+    force: bool = _FORCE,
 ) -> None:
     day = parse_as_of(as_of)
     last = _parse_day(end, "--to") or day
@@ -1398,15 +1405,13 @@ def due(
     manager: str | None = typer.Option(
         None, "--manager", help="Only people reporting (directly or not) to this staff id."
     ),
-    repo: Path = typer.Option(Path(), "--repo", help="The department repo."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Date, YYYY-MM-DD (default: today)."),
+    repo: Path = _REPO,
+    as_of: str | None = _AS_OF,
     output: DueFormat = typer.Option(
         DueFormat.text, "--format", "-f", help="text, json or ics (a calendar)."
     ),
-    out: Path | None = typer.Option(
-        None, "--out", "-o", help="Write to this file (atomically) instead of the screen."
-    ),
-    force: bool = typer.Option(False, "--force", help="Replace an --out file that differs."),
+    out: Path | None = _OUT,
+    force: bool = _FORCE,
 ) -> None:
     days = parse_within(within)
     day = parse_as_of(as_of)
