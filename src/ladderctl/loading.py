@@ -591,20 +591,6 @@ def _quick_build(text: str, path: str) -> Document | None:
     return Document(path, root, flat=flat)
 
 
-def _quick_value(rest: str, start: int, line: int, flat: list[int]) -> Any:
-    """The value filling the rest of a line from 0-based column `start`; _MISSING outside
-    the subset. The positions of a flow list's items are added to `flat`."""
-    if rest[0] not in "[{":
-        return _quick_scalar(rest)
-    flow = _quick_flow(rest)
-    if flow is None:
-        return _MISSING
-    value, offsets = flow
-    for offset in offsets:
-        flat += (line, start + offset, line, start + offset)
-    return value
-
-
 def _quick_flow(rest: str) -> tuple[list[Any] | dict[str, Any], list[int]] | None:
     """`[]`, `{}` or a one-line list of plain scalars such as `[sterile, oncology]`.
 
@@ -635,8 +621,9 @@ def _quick_flow(rest: str) -> tuple[list[Any] | dict[str, Any], list[int]] | Non
     return items, offsets
 
 
-def _quick_scalar(rest: str) -> Any:
-    """The value of a scalar that fills the rest of a line; _MISSING outside the subset."""
+def _quick_value(rest: str, start: int, line: int, flat: list[int]) -> Any:
+    """The value filling the rest of a line from 0-based column `start`; _MISSING outside
+    the subset. The positions of a flow list's items are added to `flat`."""
     first = rest[0]
     if first == '"':
         end = rest.find('"', 1)
@@ -647,7 +634,15 @@ def _quick_scalar(rest: str) -> Any:
         match = _SINGLE_QUOTED.match(rest)
         return _MISSING if match is None else match.group(1).replace("''", "'")
     if first in _INDICATORS:
-        return _MISSING
+        if first not in "[{":
+            return _MISSING
+        flow = _quick_flow(rest)
+        if flow is None:
+            return _MISSING
+        value, offsets = flow
+        for offset in offsets:
+            flat += (line, start + offset, line, start + offset)
+        return value
     cut = rest.find(" #")
     text = (rest[:cut] if cut >= 0 else rest).rstrip(" ")
     if (first == "-" and (len(text) == 1 or text[1] == " ")) or ": " in text or text[-1] == ":":
