@@ -14,13 +14,14 @@ earlier run (the usual case: a repo where a few files change between runs).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import child_env  # benchmarks/_common.py, beside this script
 
 
 def best_of(command: list[str], runs: int, *, cache: str, cold: bool = False) -> float:
@@ -30,7 +31,7 @@ def best_of(command: list[str], runs: int, *, cache: str, cold: bool = False) ->
     every run, so each run parses everything and writes the record cache anew.
     """
     best = float("inf")
-    env = {**os.environ, "LADDERCTL_CACHE_DIR": cache}
+    env = child_env(LADDERCTL_CACHE_DIR=cache)
     for _ in range(runs):
         if cold and cache != "off":
             shutil.rmtree(cache, ignore_errors=True)

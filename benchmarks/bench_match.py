@@ -32,6 +32,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from _common import child_env  # benchmarks/_common.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -347,7 +349,7 @@ def cli(root: Path, strategy: str, cache: str) -> float:
         ],
         capture_output=True,
         check=False,
-        env={**os.environ, "LADDERCTL_CACHE_DIR": cache},
+        env=child_env(LADDERCTL_CACHE_DIR=cache),
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:

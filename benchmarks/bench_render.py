@@ -34,6 +34,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from _common import child_env  # benchmarks/_common.py, beside this script
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_AS_OF = "2026-07-01"
@@ -158,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     # change between runs. The validate rows show what it saves.
     cache = args.work / "record-cache"
     shutil.rmtree(cache, ignore_errors=True)
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "LADDERCTL_CACHE_DIR": str(cache)}
+    env = child_env(NO_COLOR="1", TERM="dumb", LADDERCTL_CACHE_DIR=str(cache))
     ladderctl = [args.python, "-c", LAUNCHER]
 
     rows: list[dict[str, Any]] = []

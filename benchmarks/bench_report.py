@@ -38,6 +38,8 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from _common import child_env  # benchmarks/_common.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -155,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def cli(cache: str) -> Callable[[], subprocess.CompletedProcess[bytes]]:
         command = [sys.executable, "-c", CLI, "report", "--repo", str(repo)]
-        env = {**os.environ, "LADDERCTL_CACHE_DIR": cache}
+        env = child_env(LADDERCTL_CACHE_DIR=cache)
         return lambda: subprocess.run(
             [*command, "--as-of", args.as_of, "--format", "json"],
             capture_output=True,
