@@ -83,6 +83,14 @@ def test_a_typical_record_takes_the_quick_path_with_libyaml_s_answer() -> None:
     assert quick.locate(["accomplishments", 0, "nested", "deeper", "deepest"]).line == 30
 
 
+def test_windows_line_ends_take_the_quick_path_with_libyaml_s_answer() -> None:
+    crlf = STAFF.replace("\n", "\r\n")
+    quick = assert_agrees(crlf)
+    assert quick is not None
+    assert quick.data == assert_agrees(STAFF).data  # type: ignore[union-attr]
+    assert assert_agrees("a: b\rc: d\n") is None  # a lone carriage return: libyaml decides
+
+
 def test_every_shipped_file_agrees() -> None:
     files = [
         *sorted((ROOT / "examples").rglob("*.yaml")),
@@ -116,7 +124,6 @@ def test_every_shipped_file_agrees() -> None:
         "a: 1\n...\n",
         "%YAML 1.2\n---\na: 1\n",
         "a:\tb\n",  # tab
-        "a: b\r\nc: d\r\n",  # CRLF
         "a: b\u2028c: d\n",  # a line break to libyaml
         "- a\n- b\n",  # not a mapping
         "just text\n",
@@ -269,7 +276,7 @@ EDITS = st.lists(
     st.tuples(
         st.sampled_from(["insert", "delete", "indent", "dedent", "duplicate"]),
         st.floats(0, 1),
-        st.sampled_from([*" -:#'\"[]{},&*!|>?\\\t\n", "- ", ": ", "  ", "\u2028", "---"]),
+        st.sampled_from([*" -:#'\"[]{},&*!|>?\\\t\n", "- ", ": ", "  ", "\u2028", "---", "\r", "\r\n"]),
     ),
     min_size=1,
     max_size=4,

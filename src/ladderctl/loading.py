@@ -484,6 +484,11 @@ _FLOW_ODD = re.compile("[][{}:#&*!|>%@`?'\"]")
 
 def _quick_build(text: str, path: str) -> Document | None:
     """`_build` for files in the plain block subset (see above); None for any other file."""
+    if "\r" in text:
+        # Windows line ends (a checkout with core.autocrlf): libyaml reads "\r\n" as one line
+        # break, so the lines, columns and values are those of the text without the "\r".
+        # A "\r" left alone after this is still refused below.
+        text = text.replace("\r\n", "\n")
     if (
         text.startswith(_STREAM_MARKERS)
         or "\n---" in text
