@@ -276,7 +276,9 @@ EDITS = st.lists(
     st.tuples(
         st.sampled_from(["insert", "delete", "indent", "dedent", "duplicate"]),
         st.floats(0, 1),
-        st.sampled_from([*" -:#'\"[]{},&*!|>?\\\t\n", "- ", ": ", "  ", "\u2028", "---", "\r", "\r\n"]),
+        st.sampled_from(
+            [*" -:#'\"[]{},&*!|>?\\\t\n", "- ", ": ", "  ", "\u2028", "---", "\r", "\r\n"]
+        ),
     ),
     min_size=1,
     max_size=4,
