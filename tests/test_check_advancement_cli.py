@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, EXAMPLES, MINI_REPO, Result
+from conftest import AS_OF, EXAMPLES, MINI_REPO, Result, write_tree
 
 Run = Callable[..., Result]
 
@@ -324,3 +324,38 @@ def test_compare_parses_only_the_rules_at_the_old_revision(
     assert set(kinds.values()) == {"Ladder", "Catalog"}
     assert sorted(parsed) == sorted(kinds)  # nothing else was parsed
     assert len(kinds) == 1 + len(list((EXAMPLES / "ladders").glob("*.yaml"))) + 1
+
+
+@pytest.mark.parametrize(
+    ("broken", "rule"),
+    [
+        (("manager: boss", "manager: x"), "unknown-person"),  # found by the cross-file rules
+        (("id: p0007", "id: p0008"), "duplicate-id"),  # also stops Department.from_documents
+    ],
+)
+def test_a_big_invalid_repo_is_refused_as_in_process(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: tuple[str, str], rule: str
+) -> None:
+    # A big repo has its cross-file rules checked in a child process while the answer is worked
+    # out: the answer must still be the problems, exactly as when everything runs in-process.
+    from ladderctl import repository
+
+    files = dict(MINI_REPO)
+    ann = MINI_REPO["staff/ann.yaml"]
+    for n in range(repository.PARALLEL_THRESHOLD):
+        files[f"staff/p{n:04d}.yaml"] = ann.replace("id: ann", f"id: p{n:04d}")
+    files["staff/p0007.yaml"] = files["staff/p0007.yaml"].replace(*broken)
+    repo = write_tree(tmp_path / "big", files)
+    monkeypatch.setenv("LADDERCTL_CACHE_DIR", "off")
+    answers = []
+    for fork in (True, False):
+        monkeypatch.setattr(repository, "can_fork", lambda fork=fork: fork)
+        for args in (["--all"], ["p0001"], ["nobody"], ["--ladder", "nope"]):
+            answers.append(run("check-advancement", *args, "--repo", repo, "--as-of", AS_OF))
+    forked, in_process = answers[:4], answers[4:]
+    assert [str(a) for a in forked] == [str(a) for a in in_process]
+    for answer in forked:
+        assert answer.exit_code == 1, str(answer)
+        assert f"[{rule}]" in answer.stderr
+        assert "p0007.yaml" in answer.stderr
+        assert answer.stdout == ""

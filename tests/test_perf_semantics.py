@@ -8,16 +8,21 @@ those of the straightforward code.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from conftest import AS_OF, EXAMPLES
+from conftest import AS_OF, EXAMPLES, MINI_REPO
+from ladderctl import repository, staff
 from ladderctl.advancement import Evidence, check_eligibility, check_team
 from ladderctl.department import Department
 from ladderctl.loading import Document, JsonPath, Location
-from ladderctl.repository import find_files, load_documents
+from ladderctl.repository import find_files, load_documents, shown_path
 from ladderctl.staff import (
     Certification,
     PhaseCompletion,
@@ -160,3 +165,127 @@ def test_fast_constructor_refuses_what_it_cannot_copy() -> None:
     for cls in (NoSlots, NotFrozen, Factory):
         with pytest.raises(TypeError):
             fast_constructor(cls)
+
+
+def _unbuilt(person: StaffRecord) -> set[str]:
+    """The sections of `person` not built yet (read through the slots, which builds nothing)."""
+    return {
+        name
+        for name, section in vars(StaffRecord).items()
+        if isinstance(section, staff._LazySection)
+        and section.slot.__get__(person) is staff._UNBUILT
+    }
+
+
+def _eager(doc: Document) -> StaffRecord:
+    """The record built the straightforward way, every section at once."""
+    person = StaffRecord.from_document(doc)
+    return StaffRecord(**{f.name: getattr(person, f.name) for f in dataclasses.fields(person)})
+
+
+def test_sections_are_built_when_first_read() -> None:
+    doc = next(d for d in _staff_documents() if d.data.get("certifications"))
+    person = StaffRecord.from_document(doc)
+    assert _unbuilt(person) == set(staff._SECTIONS)
+    certifications = person.certifications
+    assert _unbuilt(person) == set(staff._SECTIONS) - {"certifications"}
+    assert person.certifications is certifications  # kept, not built again
+    assert [c.id for c in certifications] == [c["id"] for c in doc.data["certifications"]]
+    assert _unbuilt(_eager(doc)) == set()
+
+
+def test_a_record_with_unbuilt_sections_is_the_same_record() -> None:
+    for doc in _staff_documents():
+        eager = _eager(doc)
+        for person in (StaffRecord.from_document(doc), StaffRecord.from_document(doc)):
+            assert repr(person) == repr(eager)
+        person = StaffRecord.from_document(doc)
+        assert person == eager and hash(person) == hash(eager)
+        person = StaffRecord.from_document(doc)
+        assert pickle.loads(pickle.dumps(person)) == eager
+        person = StaffRecord.from_document(doc)
+        assert dataclasses.replace(person, level="x") == dataclasses.replace(eager, level="x")
+        person = StaffRecord.from_document(doc)
+        assert dataclasses.astuple(person) == dataclasses.astuple(eager)
+
+
+def test_a_department_builds_only_the_sections_its_users_read() -> None:
+    department = Department.from_documents(
+        load_documents(find_files([EXAMPLES], root=EXAMPLES)).documents
+    )
+    assert all(_unbuilt(p) == set(staff._SECTIONS) for p in department.staff.values())
+    check_eligibility("isabella-cruz", department, as_of=date.fromisoformat(AS_OF))
+    others = [p for p in department.staff.values() if p.id != "isabella-cruz"]
+    assert all(_unbuilt(p) == set(staff._SECTIONS) for p in others)
+    assert "engagement" in _unbuilt(department.staff["isabella-cruz"])
+
+
+def test_sections_cannot_be_assigned_on_a_frozen_record() -> None:
+    person = StaffRecord.from_document(_staff_documents()[0])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        person.reviews = ()  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "{abs}",
+        "{rel}",
+        "./{rel}",
+        "{rel_dir}//{name}",
+        "{rel_dir}/./{name}",
+        "{abs_dir}/../{last_dir}/{name}",
+        "{outside}",
+        "{outside_dir}//./{name}",
+        "{link}",
+        "{outside_link}",
+    ],
+)
+def test_paths_are_shown_as_shown_path_shows_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spelling: str
+) -> None:
+    # load_documents names each file as `shown_path` would, with less work per file.
+    inside = tmp_path / "cwd" / "repo" / "staff"
+    outside = tmp_path / "elsewhere"
+    for folder in (inside, outside):
+        folder.mkdir(parents=True)
+        (folder / "a.yaml").write_text(MINI_REPO["staff/ann.yaml"], encoding="utf-8")
+    (inside / "link.yaml").symlink_to(outside / "a.yaml")
+    (outside / "link.yaml").symlink_to(inside / "a.yaml")
+    monkeypatch.chdir(tmp_path / "cwd")
+    file = spelling.format(
+        abs=inside / "a.yaml",
+        rel="repo/staff/a.yaml",
+        rel_dir="repo/staff",
+        name="a.yaml",
+        abs_dir=inside,
+        last_dir="staff",
+        outside=outside / "a.yaml",
+        outside_dir=outside,
+        link=inside / "link.yaml",
+        outside_link=outside / "link.yaml",
+    )
+    loaded = load_documents([file])
+    (shown,) = {d.path for d in loaded.documents} | {d.location.path for d in loaded.diagnostics}
+    assert shown == shown_path(file)
+    assert repository._ShownPaths()(file) == shown_path(file)
+
+
+_SPELLINGS = st.lists(st.sampled_from(["", ".", "..", "a", "b.yaml", "c d", "é"]), max_size=5)
+
+
+@given(st.lists(st.tuples(st.booleans(), _SPELLINGS, _SPELLINGS), min_size=1, max_size=8))
+def test_the_files_of_a_folder_are_shown_as_the_first_one(
+    files: list[tuple[bool, list[str], list[str]]],
+) -> None:
+    # _ShownPaths works a folder out for its first file only: the next ones must be shown as if
+    # each had been worked out in full. Relative spellings are inside the current folder,
+    # absolute ones outside it.
+    spelled = [
+        ("/" if absolute else "") + "/".join(folder + name)
+        for absolute, folder, name in files
+        if folder + name
+    ]
+    shown, full = repository._ShownPaths(), repository._ShownPaths()
+    for file in spelled + spelled:
+        assert shown(file, is_link=False) == full._in_full(file), file

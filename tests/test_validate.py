@@ -356,3 +356,17 @@ def test_compiled_validators_are_cached_and_a_broken_cache_is_ignored(
             validate(bad)
         assert len(list(tmp_path.glob("validator-Catalog-*.marshal"))) == 1, attempt
     schemas.fast_validator.cache_clear()
+
+
+def test_files_are_found_in_the_order_of_sorted_paths(tmp_path: Path) -> None:
+    # By folder and name, as Paths sort: 'a/z.yaml' before 'a-b/c.yaml', though '/' > '-'.
+    from ladderctl.repository import find_files
+
+    names = ["a/z.yaml", "a-b/c.yaml", "a.b/x.yaml", "a/b/c.yaml", "a/b-c.yaml", "ab.yaml"]
+    names += ["a.yaml", "a b/d.yaml", "A/e.yaml", "a_/f.yaml", "é/g.yaml", "a/b.c/h.yaml"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x: 1\n", encoding="utf-8")
+    found = find_files([tmp_path], root=tmp_path)
+    assert found == sorted(tmp_path / name for name in names)
+    assert found.index(tmp_path / "a/z.yaml") < found.index(tmp_path / "a-b/c.yaml")

@@ -71,15 +71,18 @@ __all__ = [
     "CriterionChange",
     "CriterionResult",
     "EligibilityReport",
+    "EligibilitySummary",
     "Evidence",
     "ImpactEntry",
     "ImpactReport",
     "Status",
     "TeamReport",
+    "TeamSummary",
     "Verdict",
     "check_eligibility",
     "check_team",
     "compare_departments",
+    "summarize_team",
 ]
 
 Status = Literal["met", "not-met", "met-on", "needs-evidence", "waived"]
@@ -241,20 +244,24 @@ class EligibilityReport:
                 return r
         raise KeyError(criterion_id)
 
+    def summary(self) -> EligibilitySummary:
+        """The outcome without the rows: what a team listing shows."""
+        return _new_summary(
+            self.person,
+            self.name,
+            self.ladder,
+            self.level,
+            self.verdict,
+            self.target,
+            self.eligible_on,
+            tuple([g.id for g in self.gaps]),
+            tuple([(p.id, p.met_on) for p in self.pending]),
+            self.warnings,
+        )
+
     def summary_dict(self) -> dict[str, object]:
         """The one-line view used by team reports."""
-        target = self.target
-        return {
-            "person": self.person,
-            "name": self.name,
-            "ladder": self.ladder,
-            "level": self.level,
-            "target": None if target is None else f"{target.ladder}/{target.level}",
-            "verdict": self.verdict,
-            "eligibleOn": _iso(self.eligible_on),
-            "gaps": [g.id for g in self.gaps],
-            "warnings": list(self.warnings),
-        }
+        return self.summary().summary_dict()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -273,11 +280,51 @@ class EligibilityReport:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class EligibilitySummary:
+    """One person's outcome without the criterion rows: what a team listing shows.
+
+    `gaps` are the ids of the report's gaps; `pending` the (id, met-on day) of its leaves that
+    only need time.
+    """
+
+    person: str
+    name: str
+    ladder: str
+    level: str
+    verdict: Verdict
+    target: Target | None
+    eligible_on: date | None = None
+    gaps: tuple[str, ...] = ()
+    pending: tuple[tuple[str, date | None], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def eligible(self) -> bool:
+        return self.verdict == "eligible-now"
+
+    def summary_dict(self) -> dict[str, object]:
+        """The one-line view used by team reports."""
+        target = self.target
+        return {
+            "person": self.person,
+            "name": self.name,
+            "ladder": self.ladder,
+            "level": self.level,
+            "target": None if target is None else f"{target.ladder}/{target.level}",
+            "verdict": self.verdict,
+            "eligibleOn": _iso(self.eligible_on),
+            "gaps": list(self.gaps),
+            "warnings": list(self.warnings),
+        }
+
+
 # A team check builds ~50,000 rows and as many pieces of evidence: build them without the
 # per-field cost of a frozen dataclass's __init__ (see `fast_constructor`).
 _new_row = fast_constructor(CriterionResult)
 _new_evidence = fast_constructor(Evidence)
 _new_report = fast_constructor(EligibilityReport)
+_new_summary = fast_constructor(EligibilitySummary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +340,23 @@ class TeamReport:
             "asOf": self.as_of.isoformat(),
             "counts": {v: self.counts.get(v, 0) for v in VERDICTS},
             "people": [r.to_dict() if detail else r.summary_dict() for r in self.reports],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSummary:
+    """`TeamReport` without the criterion rows: the summaries, in the same order."""
+
+    as_of: date
+    people: tuple[EligibilitySummary, ...]
+    counts: Mapping[Verdict, int]
+
+    def to_dict(self) -> dict[str, object]:
+        """The same as `TeamReport.to_dict()`."""
+        return {
+            "asOf": self.as_of.isoformat(),
+            "counts": {v: self.counts.get(v, 0) for v in VERDICTS},
+            "people": [p.summary_dict() for p in self.people],
         }
 
 
@@ -406,25 +470,124 @@ def check_team(
     Rows: eligible-now, then eligible-on by date, then not-eligible by number of gaps, then
     top-of-ladder; ties by person id.
     """
-    records = (
-        [department.staff[k] for k in sorted(department.staff)]
-        if people is None
-        else [department.person(p) if isinstance(p, str) else p for p in people]
-    )
+    records = _team_records(people, department)
+    with _gc_paused():
+        reports = list(_evaluate_each(records, department, as_of))
+    reports.sort(key=_team_order)
+    return TeamReport(as_of=as_of, reports=tuple(reports), counts=_counts(reports))
+
+
+#: Teams at least this big are split between two processes by `summarize_team`: below it, a
+#: second process costs more than it saves.
+PARALLEL_THRESHOLD = 1_000
+
+
+def summarize_team(
+    people: Iterable[StaffRecord | str] | None,
+    department: Department,
+    *,
+    as_of: date,
+) -> TeamSummary:
+    """`check_team(...)`, keeping only each person's summary; same order, same counts.
+
+    A big team is split where the platform allows (see `repository.Aside`): a forked child
+    process evaluates the second part on another core and sends back only the summaries, while
+    this one evaluates the first. An error is raised as `check_team` would raise it: the first
+    part is evaluated here, and a failed child's part is evaluated again here.
+    """
+    records = _team_records(people, department)
+    cut = len(records) // 2 if len(records) >= PARALLEL_THRESHOLD else len(records)
+    with _gc_paused():
+        if cut == len(records):
+            summaries = [report.summary() for report in _evaluate_each(records, department, as_of)]
+        else:
+            from ladderctl.repository import Aside
+
+            with Aside(_outcomes, records[cut:], department, as_of) as other_part:
+                summaries = [
+                    report.summary() for report in _evaluate_each(records[:cut], department, as_of)
+                ]
+                outcomes = other_part.result()
+            targets: dict[tuple[str, str], Target | None] = {}
+            for record, outcome in zip(records[cut:], outcomes, strict=True):
+                key = (record.ladder, record.level)
+                if key not in targets:
+                    targets[key] = department.resolve_target(record)
+                summaries.append(_summary_of(record, targets[key], outcome))
+    summaries.sort(key=_team_order)
+    return TeamSummary(as_of=as_of, people=tuple(summaries), counts=_counts(summaries))
+
+
+def _team_records(
+    people: Iterable[StaffRecord | str] | None, department: Department
+) -> list[StaffRecord]:
+    if people is None:
+        return [department.staff[k] for k in sorted(department.staff)]
+    return [department.person(p) if isinstance(p, str) else p for p in people]
+
+
+def _evaluate_each(
+    records: Iterable[StaffRecord], department: Department, as_of: date
+) -> Iterator[EligibilityReport]:
+    """Each person against their next level (the target of a ladder and level is found once)."""
     targets: dict[tuple[str, str], Target | None] = {}
     catalog = department.catalog
-    reports = []
-    with _gc_paused():
-        for record in records:
-            key = (record.ladder, record.level)
-            if key not in targets:
-                targets[key] = department.resolve_target(record)
-            reports.append(_evaluate(record, None, catalog, targets[key], as_of))
-    reports.sort(key=_team_order)
+    for record in records:
+        key = (record.ladder, record.level)
+        if key not in targets:
+            targets[key] = department.resolve_target(record)
+        yield _evaluate(record, None, catalog, targets[key], as_of)
+
+
+# What a summary adds to its person's record and target, as it travels between processes:
+# (verdict, eligible on, gap ids, pending (id, met on), warnings).
+_Outcome: TypeAlias = tuple[
+    Verdict, date | None, tuple[str, ...], tuple[tuple[str, date | None], ...], tuple[str, ...]
+]
+
+
+def _outcomes(
+    records: Sequence[StaffRecord], department: Department, as_of: date
+) -> list[_Outcome]:
+    """The summaries of `records`, without what the receiving process already knows."""
+    found: list[_Outcome] = []
+    for report in _evaluate_each(records, department, as_of):
+        summary = report.summary()
+        found.append(
+            (
+                summary.verdict,
+                summary.eligible_on,
+                summary.gaps,
+                summary.pending,
+                summary.warnings,
+            )
+        )
+    return found
+
+
+def _summary_of(
+    record: StaffRecord, target: Target | None, outcome: _Outcome
+) -> EligibilitySummary:
+    verdict, eligible_on, gaps, pending, warnings = outcome
+    return _new_summary(
+        record.id,
+        record.name,
+        record.ladder,
+        record.level,
+        verdict,
+        target,
+        eligible_on,
+        gaps,
+        pending,
+        warnings,
+    )
+
+
+def _counts(reports: Iterable[EligibilityReport | EligibilitySummary]) -> dict[Verdict, int]:
     counts: dict[Verdict, int] = dict.fromkeys(VERDICTS, 0)
     for report in reports:
         counts[report.verdict] += 1
-    return TeamReport(as_of=as_of, reports=tuple(reports), counts=counts)
+    return counts
 
 
 def compare_departments(
@@ -1220,7 +1383,7 @@ def _evaluate(
     )
 
 
-def _team_order(report: EligibilityReport) -> tuple[int, int, int, str]:
+def _team_order(report: EligibilityReport | EligibilitySummary) -> tuple[int, int, int, str]:
     rank = VERDICTS.index(report.verdict)
     day = report.eligible_on.toordinal() if report.eligible_on is not None else 0
     return rank, day, len(report.gaps), report.person

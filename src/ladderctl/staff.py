@@ -128,31 +128,41 @@ def fast_constructor(cls: Callable[_P, _T]) -> Callable[_P, _T]:
     between classes of the same layout. Default factories, `__post_init__` and keyword-only fields
     are not supported (a TypeError says so).
     """
-    kind: Any = cls
-    params = getattr(kind, "__dataclass_params__", None)
-    if params is None or not params.frozen or "__slots__" not in vars(kind):
-        raise TypeError(f"{kind.__name__} is not a frozen dataclass with slots")
-    if hasattr(kind, "__post_init__"):
-        raise TypeError(f"{kind.__name__} has a __post_init__")
-    twin = type(f"_{kind.__name__}Builder", kind.__bases__, {"__slots__": vars(kind)["__slots__"]})
+    return cast("Callable[_P, _T]", _constructor(cls, fixed={}))
+
+
+def _constructor(cls: Any, *, fixed: Mapping[str, Any]) -> Callable[..., Any]:
+    """`fast_constructor`, except that the fields named in `fixed` are not arguments: each is set
+    to the value `fixed` gives it."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not params.frozen or "__slots__" not in vars(cls):
+        raise TypeError(f"{cls.__name__} is not a frozen dataclass with slots")
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} has a __post_init__")
+    twin = type(f"_{cls.__name__}Builder", cls.__bases__, {"__slots__": vars(cls)["__slots__"]})
     signature: list[str] = []
-    namespace: dict[str, Any] = {"cls": kind, "twin": twin, "new": object.__new__}
-    fields = dataclasses.fields(kind)
+    namespace: dict[str, Any] = {"cls": cls, "twin": twin, "new": object.__new__}
+    fields = dataclasses.fields(cls)
     for f in fields:
+        if f.name in fixed:
+            namespace[f"_fixed_{f.name}"] = fixed[f.name]
+            continue
         if not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING:
-            raise TypeError(f"{kind.__name__}.{f.name}: only plain fields are supported")
+            raise TypeError(f"{cls.__name__}.{f.name}: only plain fields are supported")
         if f.default is dataclasses.MISSING:
             signature.append(f.name)
         else:
             namespace[f"_default_{f.name}"] = f.default
             signature.append(f"{f.name}=_default_{f.name}")
-    stores = "".join(f"    self.{f.name} = {f.name}\n" for f in fields)
+    stores = "".join(
+        f"    self.{f.name} = {'_fixed_' if f.name in fixed else ''}{f.name}\n" for f in fields
+    )
     exec(  # the same technique as the __init__ that dataclasses generates
         f"def build({', '.join(signature)}):\n    self = new(twin)\n{stores}"
         "    self.__class__ = cls\n    return self\n",
         namespace,
     )
-    return cast("Callable[_P, _T]", namespace["build"])
+    return cast("Callable[..., Any]", namespace["build"])
 
 
 # --- record pieces -----------------------------------------------------------------------------
@@ -406,16 +416,19 @@ class StaffRecord(_Sourced):
 
     @classmethod
     def from_document(cls, doc: Document) -> StaffRecord:
-        """Build from a validated `StaffRecord` document."""
+        """Build from a validated `StaffRecord` document.
+
+        The item sections (certifications, reviews, ...) are built from `doc` when first read:
+        the document must not be changed afterwards (as for the `Source` of every item).
+        """
         return _staff_from_document(doc)
 
 
-_new_staff_record = fast_constructor(StaffRecord)
-
-
 # --- parsing -----------------------------------------------------------------------------------
-# A department holds ~20 items per person, so this runs some 200,000 times for 10,000 staff: the
-# items are built by `fast_constructor`s and keep a `Source` rather than a resolved `Location`.
+# A department holds ~20 items per person, some 200,000 for 10,000 staff. A record's own fields
+# are read when it is built; each section of items by its function below, when first read (see
+# `_LazySection`). The items are built by `fast_constructor`s, with positional arguments in field
+# order, and keep a `Source` rather than a resolved `Location`.
 
 
 def _items(data: Mapping[str, Any], key: str) -> Sequence[Any]:
@@ -440,14 +453,26 @@ def _opt_day(value: Any, field: str) -> date | None:
     return None if value is None else _day(value, field)
 
 
+# The JSON path of item i of a section, shared by every record: (section, i).
+_PATHS: dict[str, list[tuple[str, int]]] = {}
+
+
+def _paths(section: str, count: int) -> list[tuple[str, int]]:
+    paths = _PATHS.get(section)
+    if paths is None:
+        paths = _PATHS[section] = []
+    while len(paths) < count:
+        paths.append((section, len(paths)))
+    return paths
+
+
 def _staff_from_document(doc: Document) -> StaffRecord:
     data: Mapping[str, Any] = doc.data
-    ladder = str(data["ladder"])
-    return _new_staff_record(
+    return _new_unbuilt_staff_record(
         id=str(data["id"]),
         name=str(data["name"]),
         email=_opt_str(data, "email"),
-        ladder=ladder,
+        ladder=str(data["ladder"]),
         level=str(data["level"]),
         position=_opt_str(data, "position"),
         hire_date=parse_date(data["hireDate"], field="hireDate"),
@@ -459,133 +484,252 @@ def _staff_from_document(doc: Document) -> StaffRecord:
         site=_opt_str(data, "site"),
         shift=_opt_str(data, "shift"),
         source=Source(doc, ()),
-        prior_experience=tuple(
-            [
-                _new_prior_experience(
-                    employer=str(p["employer"]),
-                    role=_opt_str(p, "role"),
-                    start=_day(p["from"], "priorExperience.from"),
-                    end=_day(p["to"], "priorExperience.to"),
-                    source=Source(doc, ("priorExperience", i)),
-                )
-                for i, p in enumerate(_items(data, "priorExperience"))
-            ]
-        ),
-        level_history=tuple(
-            [
-                _new_level_history_entry(
-                    ladder=str(h.get("ladder") or ladder),
-                    level=str(h["level"]),
-                    effective=_day(h["effective"], "levelHistory.effective"),
-                    reason=_opt_str(h, "reason"),
-                    source=Source(doc, ("levelHistory", i)),
-                )
-                for i, h in enumerate(_items(data, "levelHistory"))
-            ]
-        ),
-        certifications=tuple(
-            [
-                _new_certification(
-                    id=str(c["id"]),
-                    earned=_day(c["earned"], "certifications.earned"),
-                    expires=_opt_day(c.get("expires"), "certifications.expires"),
-                    number=_opt_str(c, "number"),
-                    source=Source(doc, ("certifications", i)),
-                )
-                for i, c in enumerate(_items(data, "certifications"))
-            ]
-        ),
-        reviews=tuple(
-            [
-                _new_review(
-                    date=_day(r["date"], "reviews.date"),
-                    rating=str(r["rating"]),
-                    period=_opt_str(r, "period"),
-                    reviewer=_opt_str(r, "reviewer"),
-                    source=Source(doc, ("reviews", i)),
-                )
-                for i, r in enumerate(_items(data, "reviews"))
-            ]
-        ),
-        assessments=tuple(
-            [
-                _new_assessment_result(
-                    id=str(a["id"]),
-                    date=_day(a["date"], "assessments.date"),
-                    result=str(a["result"]),
-                    assessor=_opt_str(a, "assessor"),
-                    source=Source(doc, ("assessments", i)),
-                )
-                for i, a in enumerate(_items(data, "assessments"))
-            ]
-        ),
-        accomplishments=tuple(
-            [
-                _new_accomplishment(
-                    title=str(a["title"]),
-                    date=_day(a["date"], "accomplishments.date"),
-                    tags=tuple(str(t) for t in a.get("tags") or ()),
-                    description=_opt_str(a, "description"),
-                    source=Source(doc, ("accomplishments", i)),
-                )
-                for i, a in enumerate(_items(data, "accomplishments"))
-            ]
-        ),
-        attestations=tuple(
-            [
-                _new_attestation(
-                    criterion=str(a["criterion"]),
-                    by=str(a["by"]),
-                    date=_day(a["date"], "attestations.date"),
-                    note=_opt_str(a, "note"),
-                    source=Source(doc, ("attestations", i)),
-                )
-                for i, a in enumerate(_items(data, "attestations"))
-            ]
-        ),
-        waivers=tuple(
-            [
-                _new_waiver(
-                    criterion=str(w["criterion"]),
-                    approver=str(w["approver"]),
-                    reason=str(w["reason"]),
-                    date=_day(w["date"], "waivers.date"),
-                    expires=_opt_day(w.get("expires"), "waivers.expires"),
-                    source=Source(doc, ("waivers", i)),
-                )
-                for i, w in enumerate(_items(data, "waivers"))
-            ]
-        ),
-        engagement=tuple(
-            [
-                _new_engagement_score(
-                    year=int(e["year"]),
-                    score=float(e["score"]),
-                    source=Source(doc, ("engagement", i)),
-                )
-                for i, e in enumerate(_items(data, "engagement"))
-            ]
-        ),
-        training=tuple(
-            [
-                _new_training_enrolment(
-                    plan=str(t["plan"]),
-                    start=_day(t["start"], "training.start"),
-                    source=Source(doc, ("training", i)),
-                    completed=tuple(
-                        [
-                            _new_phase_completion(
-                                phase=str(c["phase"]),
-                                date=_day(c["date"], "training.completed.date"),
-                                signed_off_by=_opt_str(c, "signedOffBy"),
-                                note=_opt_str(c, "note"),
-                                source=Source(doc, ("training", i, "completed", j)),
-                            )
-                            for j, c in enumerate(_items(t, "completed"))
-                        ]
-                    ),
-                )
-                for i, t in enumerate(_items(data, "training"))
-            ]
-        ),
     )
+
+
+def _prior_experience(doc: Document, items: Sequence[Any]) -> tuple[PriorExperience, ...]:
+    if not items:
+        return ()
+    new, paths = _new_prior_experience, _paths("priorExperience", len(items))
+    return tuple(
+        [
+            new(
+                str(p["employer"]),
+                _opt_str(p, "role"),
+                _day(p["from"], "priorExperience.from"),
+                _day(p["to"], "priorExperience.to"),
+                Source(doc, paths[i]),
+            )
+            for i, p in enumerate(items)
+        ]
+    )
+
+
+def _level_history(
+    doc: Document, items: Sequence[Any], ladder: str
+) -> tuple[LevelHistoryEntry, ...]:
+    if not items:
+        return ()
+    new, paths = _new_level_history_entry, _paths("levelHistory", len(items))
+    return tuple(
+        [
+            new(
+                str(h.get("ladder") or ladder),
+                str(h["level"]),
+                _day(h["effective"], "levelHistory.effective"),
+                _opt_str(h, "reason"),
+                Source(doc, paths[i]),
+            )
+            for i, h in enumerate(items)
+        ]
+    )
+
+
+def _certifications(doc: Document, items: Sequence[Any]) -> tuple[Certification, ...]:
+    if not items:
+        return ()
+    new, paths = _new_certification, _paths("certifications", len(items))
+    return tuple(
+        [
+            new(
+                str(c["id"]),
+                _day(c["earned"], "certifications.earned"),
+                _opt_day(c.get("expires"), "certifications.expires"),
+                _opt_str(c, "number"),
+                Source(doc, paths[i]),
+            )
+            for i, c in enumerate(items)
+        ]
+    )
+
+
+def _reviews(doc: Document, items: Sequence[Any]) -> tuple[Review, ...]:
+    if not items:
+        return ()
+    new, paths = _new_review, _paths("reviews", len(items))
+    return tuple(
+        [
+            new(
+                _day(r["date"], "reviews.date"),
+                str(r["rating"]),
+                _opt_str(r, "period"),
+                _opt_str(r, "reviewer"),
+                Source(doc, paths[i]),
+            )
+            for i, r in enumerate(items)
+        ]
+    )
+
+
+def _assessments(doc: Document, items: Sequence[Any]) -> tuple[AssessmentResult, ...]:
+    if not items:
+        return ()
+    new, paths = _new_assessment_result, _paths("assessments", len(items))
+    return tuple(
+        [
+            new(
+                str(a["id"]),
+                _day(a["date"], "assessments.date"),
+                str(a["result"]),
+                _opt_str(a, "assessor"),
+                Source(doc, paths[i]),
+            )
+            for i, a in enumerate(items)
+        ]
+    )
+
+
+def _accomplishments(doc: Document, items: Sequence[Any]) -> tuple[Accomplishment, ...]:
+    if not items:
+        return ()
+    new, paths = _new_accomplishment, _paths("accomplishments", len(items))
+    return tuple(
+        [
+            new(
+                str(a["title"]),
+                _day(a["date"], "accomplishments.date"),
+                tuple(map(str, a.get("tags") or ())),
+                _opt_str(a, "description"),
+                Source(doc, paths[i]),
+            )
+            for i, a in enumerate(items)
+        ]
+    )
+
+
+def _attestations(doc: Document, items: Sequence[Any]) -> tuple[Attestation, ...]:
+    if not items:
+        return ()
+    new, paths = _new_attestation, _paths("attestations", len(items))
+    return tuple(
+        [
+            new(
+                str(a["criterion"]),
+                str(a["by"]),
+                _day(a["date"], "attestations.date"),
+                _opt_str(a, "note"),
+                Source(doc, paths[i]),
+            )
+            for i, a in enumerate(items)
+        ]
+    )
+
+
+def _waivers(doc: Document, items: Sequence[Any]) -> tuple[Waiver, ...]:
+    if not items:
+        return ()
+    new, paths = _new_waiver, _paths("waivers", len(items))
+    return tuple(
+        [
+            new(
+                str(w["criterion"]),
+                str(w["approver"]),
+                str(w["reason"]),
+                _day(w["date"], "waivers.date"),
+                _opt_day(w.get("expires"), "waivers.expires"),
+                Source(doc, paths[i]),
+            )
+            for i, w in enumerate(items)
+        ]
+    )
+
+
+def _engagement(doc: Document, items: Sequence[Any]) -> tuple[EngagementScore, ...]:
+    if not items:
+        return ()
+    new, paths = _new_engagement_score, _paths("engagement", len(items))
+    return tuple(
+        [new(int(e["year"]), float(e["score"]), Source(doc, paths[i])) for i, e in enumerate(items)]
+    )
+
+
+def _training(doc: Document, items: Sequence[Any]) -> tuple[TrainingEnrolment, ...]:
+    if not items:
+        return ()
+    return tuple(
+        [
+            _new_training_enrolment(
+                str(t["plan"]),
+                _day(t["start"], "training.start"),
+                Source(doc, ("training", i)),
+                tuple(
+                    [
+                        _new_phase_completion(
+                            str(c["phase"]),
+                            _day(c["date"], "training.completed.date"),
+                            Source(doc, ("training", i, "completed", j)),
+                            _opt_str(c, "signedOffBy"),
+                            _opt_str(c, "note"),
+                        )
+                        for j, c in enumerate(_items(t, "completed"))
+                    ]
+                ),
+            )
+            for i, t in enumerate(items)
+        ]
+    )
+
+
+# What the slot of a section not built yet holds (never seen outside this module).
+_UNBUILT: Any = object()
+
+
+class _LazySection:
+    """A `StaffRecord` item section, built from the record's document when first read.
+
+    Most commands use a few sections of a few records, yet a department has ~20 items per
+    person: `from_document` fills in a record's own fields and puts `_UNBUILT` in the slot of
+    each section. This descriptor wraps the slot: reading `_UNBUILT` builds the section from the
+    document (`record.source.document`) and keeps it there instead. A record made any other way
+    has its sections from the start. Either way a section reads, compares, hashes, copies and
+    pickles as an ordinary field does (dataclasses read fields by name).
+    """
+
+    __slots__ = ("build", "slot")
+
+    def __init__(self, slot: Any, build: Callable[[Document, StaffRecord], tuple[Any, ...]]):
+        self.slot = slot  # the member descriptor Python made for the field's slot
+        self.build = build
+
+    def __get__(self, record: StaffRecord | None, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        value = self.slot.__get__(record, owner)
+        if value is _UNBUILT:
+            value = self.build(record.source.document, record)
+            self.slot.__set__(record, value)
+        return value
+
+    def __set__(self, record: StaffRecord, value: Any) -> None:
+        self.slot.__set__(record, value)
+
+    def __delete__(self, record: StaffRecord) -> None:
+        self.slot.__delete__(record)
+
+
+def _from(key: str, build: Callable[[Document, Sequence[Any]], tuple[Any, ...]]) -> Any:
+    """A section builder: the items under `key` in the record's document."""
+    return lambda doc, record: build(doc, _items(doc.data, key))
+
+
+_SECTIONS: dict[str, Callable[[Document, StaffRecord], tuple[Any, ...]]] = {
+    "prior_experience": _from("priorExperience", _prior_experience),
+    "level_history": lambda doc, record: _level_history(
+        doc, _items(doc.data, "levelHistory"), record.ladder
+    ),
+    "certifications": _from("certifications", _certifications),
+    "reviews": _from("reviews", _reviews),
+    "assessments": _from("assessments", _assessments),
+    "accomplishments": _from("accomplishments", _accomplishments),
+    "attestations": _from("attestations", _attestations),
+    "waivers": _from("waivers", _waivers),
+    "engagement": _from("engagement", _engagement),
+    "training": _from("training", _training),
+}
+for _name, _build in _SECTIONS.items():
+    setattr(StaffRecord, _name, _LazySection(vars(StaffRecord)[_name], _build))
+del _name, _build
+
+_new_unbuilt_staff_record: Callable[..., StaffRecord] = _constructor(
+    StaffRecord, fixed=dict.fromkeys(_SECTIONS, _UNBUILT)
+)

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -29,8 +30,9 @@ if TYPE_CHECKING:
     from ladderctl.advancement import (
         CriterionResult,
         EligibilityReport,
+        EligibilitySummary,
         ImpactReport,
-        TeamReport,
+        TeamSummary,
     )
     from ladderctl.department import Department
     from ladderctl.loading import Document
@@ -118,12 +120,46 @@ def check_advancement(
         raise Fatal("--format csv is for teams", hint="use --format json or md for one person")
     root = repo_root(repo)
     day = parse_as_of(as_of)
-    documents = _load(root, day)
-    department = _department(documents)
 
-    from ladderctl.advancement import check_eligibility, check_team
+    from ladderctl.department import DepartmentError
+    from ladderctl.repository import start_validation
+
+    # The cross-file rules are checked while the answer is worked out (in another process, for a
+    # big repo). Nothing is shown before they pass; when they fail, their problems are the
+    # answer, also if working it out failed because of them.
+    with start_validation(root, as_of=day, for_process=True) as validation:
+        try:
+            answer = _answer(validation.documents, root, day, person, to, filters, compare)
+        except Exception:
+            validation.valid()
+            raise
+        validation.valid()
+    try:
+        failing = answer(output)
+    except DepartmentError as error:
+        raise Fatal(str(error)) from None
+    if fail_if_not_eligible and failing:
+        raise typer.Exit(int(ExitStatus.PROBLEMS))
+
+
+# Shows an answer in a format; True when someone checked is not eligible now.
+Answer = Callable[[AdvancementFormat], bool]
+
+
+def _answer(
+    documents: list[Document],
+    root: Path,
+    day: date,
+    person: str | None,
+    to: str | None,
+    filters: dict[str, str | None],
+    compare: str | None,
+) -> Answer:
+    """Work out what check-advancement was asked, to be shown once the data is known valid."""
+    from ladderctl.advancement import check_eligibility, summarize_team
     from ladderctl.department import DepartmentError
 
+    department = _department(documents)
     try:
         if person is not None:
             department.person(person)
@@ -132,26 +168,29 @@ def check_advancement(
             people = _select(department, **filters)
         if compare is not None:
             impact = _compare(root, compare, documents, department, people, day)
-            _render_impact(impact, output)
-            return
+
+            def show_impact(output: AdvancementFormat) -> bool:
+                _render_impact(impact, output)
+                return False
+
+            return show_impact
         if person is not None:
             report = check_eligibility(person, department, as_of=day, target=to)
-            _render_person(report, department, output)
-            failing = not report.eligible
-        else:
-            team_report = check_team(people, department, as_of=day)
-            _render_team(team_report, department, output)
-            failing = any(not r.eligible for r in team_report.reports)
+
+            def show_person(output: AdvancementFormat) -> bool:
+                _render_person(report, department, output)
+                return not report.eligible
+
+            return show_person
+        team = summarize_team(people, department, as_of=day)
     except DepartmentError as error:
         raise Fatal(str(error)) from None
-    if fail_if_not_eligible and failing:
-        raise typer.Exit(int(ExitStatus.PROBLEMS))
 
+    def show_team(output: AdvancementFormat) -> bool:
+        _render_team(team, output)
+        return any(not r.eligible for r in team.people)
 
-def _load(root: Path, day: date) -> list[Document]:
-    from ladderctl.repository import load_valid_repository
-
-    return load_valid_repository(root, as_of=day, for_process=True).documents
+    return show_team
 
 
 def _department(documents: list[Document]) -> Department:
@@ -261,7 +300,7 @@ VERDICT_STYLE = {
 }
 
 
-def verdict_text(report: EligibilityReport) -> str:
+def verdict_text(report: EligibilityReport | EligibilitySummary) -> str:
     if report.verdict == "eligible-on" and report.eligible_on is not None:
         return f"eligible on {report.eligible_on.isoformat()}"
     return report.verdict.replace("-", " ")
@@ -382,13 +421,13 @@ def person_markdown(report: EligibilityReport, department: Department) -> str:
     return "\n".join(lines)
 
 
-def _gap_summary(report: EligibilityReport) -> str:
+def _gap_summary(report: EligibilitySummary) -> str:
     if report.verdict == "eligible-on":
-        return ", ".join(f"{p.id} ({p.met_on})" for p in report.pending)
-    return ", ".join(g.id for g in report.gaps)
+        return ", ".join(f"{criterion} ({met_on})" for criterion, met_on in report.pending)
+    return ", ".join(report.gaps)
 
 
-def _render_team(report: TeamReport, department: Department, output: AdvancementFormat) -> None:
+def _render_team(report: TeamSummary, output: AdvancementFormat) -> None:
     if output is AdvancementFormat.json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -408,7 +447,7 @@ def _render_team(report: TeamReport, department: Department, output: Advancement
             "| person | level | target | verdict | gaps or pending |",
             "| --- | --- | --- | --- | --- |",
         ]
-        for r in report.reports:
+        for r in report.people:
             target = f"{r.target.ladder}/{r.target.level}" if r.target else ""
             lines.append(
                 f"| {_md_cell(r.name)} ({r.person}) | {r.ladder}/{r.level} | {target} | "
@@ -419,19 +458,19 @@ def _render_team(report: TeamReport, department: Department, output: Advancement
     out = console()
     rows = [
         (r.person, _step(r), Styled(verdict_text(r), VERDICT_STYLE[r.verdict]), _gap_summary(r))
-        for r in report.reports
+        for r in report.people
     ]
     print_table(out, ("person", "step", "verdict", "gaps, or what is pending"), rows)
-    summary = f"{len(report.reports)} people as of {report.as_of.isoformat()}: {counts}"
+    summary = f"{len(report.people)} people as of {report.as_of.isoformat()}: {counts}"
     warnings = [
         (Styled("warning:", "yellow"), f" {r.person}: {w}")
-        for r in report.reports
+        for r in report.people
         for w in r.warnings
     ]
     print_lines(out, [summary, *warnings])
 
 
-def _step(report: EligibilityReport) -> str:
+def _step(report: EligibilitySummary) -> str:
     """`tech-2 -> tech-3`, naming the ladder only when the target is on another one."""
     target = report.target
     if target is None:
@@ -440,7 +479,7 @@ def _step(report: EligibilityReport) -> str:
     return f"{report.level} -> {to}"
 
 
-def team_csv(report: TeamReport) -> str:
+def team_csv(report: TeamSummary) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
@@ -456,7 +495,7 @@ def team_csv(report: TeamReport) -> str:
             "warnings",
         ]
     )
-    for r in report.reports:
+    for r in report.people:
         writer.writerow(
             [
                 r.person,
@@ -466,7 +505,7 @@ def team_csv(report: TeamReport) -> str:
                 f"{r.target.ladder}/{r.target.level}" if r.target else "",
                 r.verdict,
                 r.eligible_on.isoformat() if r.eligible_on else "",
-                ";".join(g.id for g in r.gaps),
+                ";".join(r.gaps),
                 _csv_safe(" | ".join(r.warnings)),
             ]
         )
