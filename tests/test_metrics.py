@@ -45,16 +45,26 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import AS_OF, EXAMPLES, write_tree
 from ladderctl.advancement import check_eligibility
+from ladderctl.department import Department
+from ladderctl.loading import Document
 from ladderctl.metrics import (
+    DevelopmentPlan,
+    MentorshipAgreement,
     Period,
+    Program,
+    ProgramGoal,
     Rate,
     Records,
     Scope,
+    _run_start,
     advancement,
     build_report,
     credentials,
@@ -70,6 +80,16 @@ from ladderctl.metrics import (
     whole_months,
 )
 from ladderctl.repository import load_valid_repository
+from ladderctl.staff import StaffRecord, add_months
+from test_advancement_properties import (
+    ASSESSMENTS,
+    CREDENTIALS,
+    RATINGS,
+    TAGS,
+    criterion_ids,
+    tree,
+)
+from test_advancement_properties import department as property_department
 
 DAY = date(2026, 6, 30)
 START, END = date(2025, 7, 1), DAY
@@ -681,6 +701,209 @@ def test_eligible_since_matches_the_walk_on_every_example_person(examples: Recor
     assert checked == 10  # the ten "eligible now" people of examples/README.md
 
 
+# Hypothesis: the interval search (with its shortcut for the last interval) against the walk, on
+# generated records whose evidence lies within three years of the as-of date (so that the walk
+# stays short): expiring credentials, lapsing passes and attestations, rolling windows, waivers
+# that expire, prior experience, repeated level entries. Requirements come from the strategies of
+# test_advancement_properties.py. The people are still employed, as the report's are: for someone
+# who has left, experience is not projected and can even shrink as calendar months change length,
+# so the interval method does not apply (see `_change_days`).
+QUERY = date(2024, 3, 1)  # a leap year: month ends clamp around the window edges
+
+
+@st.composite
+def _recent_person(draw: st.DrawFn, *, ids: list[str]) -> dict[str, Any]:
+    span = 1100
+
+    def day(low: int = -span, high: int = 120) -> str:
+        return (QUERY + timedelta(days=draw(st.integers(low, high)))).isoformat()
+
+    hire = draw(st.integers(-span, -1))
+    entered = sorted(draw(st.lists(st.integers(hire, 0), min_size=1, max_size=2)))
+    history = [
+        {"level": "from", "effective": (QUERY + timedelta(days=d)).isoformat()} for d in entered
+    ]
+    priors = []
+    for start, length in draw(
+        st.lists(st.tuples(st.integers(-3000, -1), st.integers(0, 1500)), max_size=2)
+    ):
+        end = min(start + length, -1)
+        priors.append(
+            {
+                "employer": "Elsewhere",
+                "from": (QUERY + timedelta(days=start)).isoformat(),
+                "to": (QUERY + timedelta(days=end)).isoformat(),
+            }
+        )
+
+    def expiring(item: dict[str, Any], key: str = "expires") -> dict[str, Any]:
+        if draw(st.booleans()):
+            item[key] = day(-span + 200, 600)
+        return item
+
+    # Employed through the as-of date, as the method requires (see `_change_days`): active or on
+    # leave, perhaps with a planned end date after it.
+    status = draw(st.sampled_from(["active", "leave"]))
+    leaving = {"endDate": day(91, 700)} if draw(st.booleans()) else {}
+    return {
+        "apiVersion": "ladderctl/v1",
+        "kind": "StaffRecord",
+        "id": "pat",
+        "name": "Pat",
+        "ladder": "prop",
+        "level": "from",
+        "hireDate": (QUERY + timedelta(days=hire)).isoformat(),
+        "status": status,
+        **leaving,
+        "levelHistory": history,
+        "priorExperience": priors,
+        "certifications": [
+            expiring({"id": c, "earned": day()})
+            for c in draw(st.lists(st.sampled_from(CREDENTIALS), max_size=5))
+        ],
+        "reviews": [
+            {"date": day(), "rating": draw(st.sampled_from(RATINGS))}
+            for _ in range(draw(st.integers(0, 4)))
+        ],
+        "assessments": [
+            {
+                "id": draw(st.sampled_from(ASSESSMENTS)),
+                "date": day(),
+                "result": draw(st.sampled_from(["pass", "pass", "fail"])),
+            }
+            for _ in range(draw(st.integers(0, 3)))
+        ],
+        "accomplishments": [
+            {
+                "title": "Work",
+                "date": day(),
+                "tags": draw(st.lists(st.sampled_from(TAGS), min_size=1, max_size=2, unique=True)),
+            }
+            for _ in range(draw(st.integers(0, 5)))
+        ],
+        "attestations": [
+            {"criterion": c, "by": "mgr", "date": day()}
+            for c in draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+        ],
+        "waivers": [
+            expiring({"criterion": c, "approver": "dir", "reason": "because", "date": day()})
+            for c in draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+        ],
+    }
+
+
+@st.composite
+def _since_case(draw: st.DrawFn) -> tuple[Department, date]:
+    root = draw(tree(expiring=True))
+    person = draw(_recent_person(ids=criterion_ids(root)))
+    as_of = QUERY + timedelta(days=draw(st.integers(0, 90)))
+    return property_department(root, person, expiring=True), as_of
+
+
+def _walk_since(department: Department, as_of: date) -> date | None:
+    """Day by day: None if not eligible on as_of, else back while eligible, never before the
+    first day of the current stay at the current level (or the hire date)."""
+    person = department.staff["pat"]
+    if check_eligibility(person, department, as_of=as_of).verdict != "eligible-now":
+        return None
+    stay = sorted(person.level_history, key=lambda h: h.effective)
+    while len(stay) > 1 and (stay[-2].ladder, stay[-2].level) == (person.ladder, person.level):
+        stay.pop()  # keep walking back through repeated entries of the current level
+    floor = min(max(stay[-1].effective, person.hire_date), as_of)
+    day = as_of
+    while day > floor:
+        before = day - timedelta(days=1)
+        if check_eligibility(person, department, as_of=before).verdict != "eligible-now":
+            break
+        day = before
+    return day
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_since_case(), stop_back=st.integers(0, 400))
+def test_eligible_since_matches_the_walk_on_generated_records(
+    case: tuple[Department, date], stop_back: int
+) -> None:
+    department, as_of = case
+    expected = _walk_since(department, as_of)
+    assert eligible_since("pat", department, as_of=as_of) == expected
+    if expected is not None:  # `due` stops the search at a cutoff
+        report = check_eligibility("pat", department, as_of=as_of)
+        stop = as_of - timedelta(days=stop_back)
+        found = _run_start(department.staff["pat"], department, as_of, report, stop)
+        assert found == (expected if expected > stop else None)
+
+
+def test_eligible_since_on_a_credential_that_lapses_and_is_renewed() -> None:
+    """Eligible from the hire date on (nothing timed), broken while a credential had lapsed,
+    eligible again from its renewal: the run starts on the renewal; before the lapse it reached
+    back to the first day at the level."""
+    root = {"id": "c0", "type": "credential", "description": "c", "credentials": ["cred-a"]}
+    person = {
+        "apiVersion": "ladderctl/v1",
+        "kind": "StaffRecord",
+        "id": "pat",
+        "name": "Pat",
+        "ladder": "prop",
+        "level": "from",
+        "hireDate": "2022-01-03",
+        "status": "active",
+        "levelHistory": [{"level": "from", "effective": "2022-01-03"}],
+        "certifications": [
+            {"id": "cred-a", "earned": "2022-02-01", "expires": "2023-06-30"},
+            {"id": "cred-a", "earned": "2023-08-15", "expires": "2025-08-15"},
+        ],
+    }
+    department = property_department(root, person, expiring=True)
+    assert eligible_since("pat", department, as_of=date(2023, 6, 29)) == date(2022, 2, 1)
+    assert eligible_since("pat", department, as_of=date(2023, 7, 1)) is None
+    assert eligible_since("pat", department, as_of=date(2024, 3, 1)) == date(2023, 8, 15)
+    for as_of in (date(2023, 6, 29), date(2023, 7, 1), date(2024, 3, 1)):
+        assert eligible_since("pat", department, as_of=as_of) == _walk_since(department, as_of)
+
+
+@pytest.mark.parametrize(
+    ("timed", "entered", "since"),
+    [
+        # 1 year of experience from the hire date 2022-02-28: met on 2023-02-28, the day after
+        # the credential was earned (the last change day), not on that day.
+        ({"type": "experience", "years": 1}, ["2022-02-28"], date(2023, 2, 28)),
+        # 12 months in level from the latest entry (a transfer on 2022-02-28), not the first.
+        ({"type": "time-in-level", "months": 12}, ["2022-01-10", "2022-02-28"], date(2023, 2, 28)),
+        # Long met by the time the credential is earned: the run starts with it.
+        ({"type": "time-in-level", "months": 1}, ["2022-01-10", "2022-02-28"], date(2023, 2, 27)),
+    ],
+)
+def test_eligible_since_when_time_completes_the_last_interval(
+    timed: dict[str, Any], entered: list[str], since: date
+) -> None:
+    root = {
+        "id": "c0",
+        "type": "all-of",
+        "description": "both",
+        "criteria": [
+            {"id": "c1", "description": "timed", **timed},
+            {"id": "c2", "type": "credential", "description": "c", "credentials": ["cred-a"]},
+        ],
+    }
+    person = {
+        "apiVersion": "ladderctl/v1",
+        "kind": "StaffRecord",
+        "id": "pat",
+        "name": "Pat",
+        "ladder": "prop",
+        "level": "from",
+        "hireDate": entered[0],
+        "status": "active",
+        "levelHistory": [{"level": "from", "effective": day} for day in entered],
+        "certifications": [{"id": "cred-a", "earned": "2023-02-27"}],
+    }
+    department = property_department(root, person, expiring=False)
+    as_of = date(2023, 6, 1)
+    assert eligible_since("pat", department, as_of=as_of) == since
+    assert _walk_since(department, as_of) == since
+
+
 # --- retention ---------------------------------------------------------------------------------
 
 
@@ -721,6 +944,172 @@ def test_retention_curves_end_on_the_table_rates(hand: Records) -> None:
     assert points[7] == "4/6 (67%)"
     assert points[12] == str(figure.not_mentored)
     assert str(mentored.points[-1][1]) == str(figure.mentored)
+
+
+@st.composite
+def _staffing(draw: st.DrawFn) -> tuple[Records, date, date, date, Scope]:
+    """People hired and leaving around a period, many on 28 February - 1 March and month ends
+    (where "12 months later" clamps), on two ladders and sites; mentees and IDPs among them."""
+    base = date(2023, 1, 1)
+    edges = [
+        date(y, m, d)
+        for y in (2022, 2023, 2024, 2025)
+        for m, d in ((2, 28), (2, 29), (3, 1))
+        if (m, d) != (2, 29) or y % 4 == 0
+    ]
+    day = st.sampled_from(edges) | st.integers(-800, 1100).map(lambda n: base + timedelta(n))
+    people = []
+    for i in range(draw(st.integers(0, 12))):
+        hired = draw(day)
+        end = draw(st.none() | day.filter(lambda d, h=hired: d >= h))
+        ladder = draw(st.sampled_from(["tech", "pharm"]))
+        later = draw(st.sampled_from([ladder, "tech", "pharm"]))
+        people.append(
+            Document(
+                f"staff/p{i}.yaml",
+                {
+                    "apiVersion": "ladderctl/v1",
+                    "kind": "StaffRecord",
+                    "id": f"p{i}",
+                    "name": f"P{i}",
+                    "ladder": later,
+                    "level": "l1",
+                    "hireDate": hired.isoformat(),
+                    "status": draw(st.sampled_from(["active", "leave", "terminated", "retired"])),
+                    **({} if end is None else {"endDate": end.isoformat()}),
+                    "site": draw(st.sampled_from(["A", "B"])),
+                    "levelHistory": [
+                        {"ladder": ladder, "level": "l1", "effective": hired.isoformat()}
+                    ],
+                },
+            )
+        )
+    ids = [f"p{i}" for i in range(len(people))]
+    department = Department.from_documents(people)
+    mentees = draw(st.lists(st.sampled_from(ids), unique=True)) if ids else []
+    with_plans = draw(st.lists(st.sampled_from(ids), unique=True)) if ids else []
+    start = draw(day)
+    end = start + timedelta(days=draw(st.integers(0, 500)))
+    as_of = end + timedelta(days=draw(st.integers(0, 60)))
+    agreements = tuple(
+        MentorshipAgreement(f"a{i}", "prog", "boss", pid, start, None)
+        for i, pid in enumerate(mentees)
+    )
+    plans = tuple(DevelopmentPlan(f"idp-{pid}", pid, "boss", start, end) for pid in with_plans)
+    scope = draw(
+        st.sampled_from([Scope(), Scope(ladder="tech"), Scope(site="B"), Scope(level="l1")])
+    )
+    records = Records(department=department, plans=plans, agreements=agreements)
+    return records, start, end, as_of, scope
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=_staffing())
+def test_retention_matches_a_count_of_each_group_on_each_day(
+    case: tuple[Records, date, date, date, Scope],
+) -> None:
+    """Retention counted straight from the definitions (every person, every day asked)."""
+    records, start, end, as_of, scope = case
+    staff = [records.department.staff[k] for k in sorted(records.department.staff)]
+
+    def employed(p: StaffRecord, day: date) -> bool:
+        return p.hire_date <= day and (p.end_date is None or p.end_date >= day)
+
+    def rate(group: list[StaffRecord], day: date) -> Rate:
+        return Rate(sum(1 for p in group if employed(p, day)), len(group))
+
+    figure = retention(
+        records.department,
+        records.plans,
+        records.agreements,
+        start=start,
+        end=end,
+        as_of=as_of,
+        scope=scope,
+    )
+    period = figure.period
+    cohort = [
+        p
+        for p in staff
+        if start <= add_months(p.hire_date, 12) <= min(end, as_of)
+        and (scope.ladder is None or p.level_history[0].ladder == scope.ladder)
+        and Scope(None, scope.level, scope.site).matches(p)
+    ]
+    kept = [p for p in cohort if p.end_date is None or p.end_date >= add_months(p.hire_date, 12)]
+    assert figure.new_hires == Rate(len(kept), len(cohort))
+    assert figure.new_hires_left == tuple(p.id for p in cohort if p not in kept)
+    population = [p for p in staff if employed(p, period.start) and scope.matches(p)]
+    mentored = [p for p in population if p.id in {a.mentee for a in records.agreements}]
+    others = [p for p in population if p not in mentored]
+    assert figure.overall == rate(population, period.end)
+    assert figure.mentored == rate(mentored, period.end)
+    assert figure.not_mentored == rate(others, period.end)
+    planned = {p.person for p in records.plans}
+    assert figure.with_idp == rate([p for p in population if p.id in planned], period.end)
+    assert figure.without_idp == rate([p for p in population if p.id not in planned], period.end)
+    for curve, group in zip(figure.curves, (mentored, others), strict=True):
+        for month, point in curve.points:
+            day = period.start if month == 0 else add_months(period.start, month) - timedelta(1)
+            assert point == rate(group, min(day, period.end)), (curve.label, month)
+    # The goals' values are the figures' own.
+    assert _goal_retention(records, start, end, as_of, scope) == figure.overall
+
+
+def test_new_hires_whose_anniversary_is_on_a_period_edge() -> None:
+    """The anniversary is 366 days after the hire date over a 29 February, 365 otherwise (and
+    from 29 February itself, on 28 February)."""
+    hires = {
+        "leap-year-before": "2023-03-01",  # 2024-03-01, 366 days later: the first day
+        "day-before": "2023-02-28",  # 2024-02-28: the day before the period
+        "on-the-29th": "2024-02-29",  # 2025-02-28: the last day
+        "day-after": "2024-03-01",  # 2025-03-01: after the period
+    }
+    department = Department.from_documents(
+        Document(
+            f"staff/{pid}.yaml",
+            {
+                "apiVersion": "ladderctl/v1",
+                "kind": "StaffRecord",
+                "id": pid,
+                "name": pid,
+                "ladder": "tech",
+                "level": "l1",
+                "hireDate": hired,
+                "status": "active",
+                "levelHistory": [{"level": "l1", "effective": hired}],
+            },
+        )
+        for pid, hired in hires.items()
+    )
+    records = Records(department=department)
+    figure = retention(
+        department,
+        (),
+        (),
+        start=date(2024, 3, 1),
+        end=date(2025, 2, 28),
+        as_of=date(2025, 3, 31),
+    )
+    assert figure.new_hires == Rate(2, 2)
+    goal = ProgramGoal("g", "g", "new-hire-retention-1y", 1)
+    program = Program("prog", "Program", date(2024, 3, 1), date(2025, 2, 28), goals=(goal,))
+    goals = program_goals(
+        replace(records, programs=(program,)),
+        start=date(2024, 3, 1),
+        end=date(2025, 2, 28),
+        as_of=date(2025, 3, 31),
+    )
+    assert goals.goals[0].rate == Rate(2, 2)
+
+
+def _goal_retention(records: Records, start: date, end: date, as_of: date, scope: Scope) -> Rate:
+    program = Program("prog", "Program", start, end, goals=(ProgramGoal("g", "g", "retention", 1),))
+    goals = program_goals(
+        replace(records, programs=(program,)), start=start, end=end, as_of=as_of, scope=scope
+    )
+    rate = goals.goals[0].rate
+    assert rate is not None
+    return rate
 
 
 def test_retention_empty_groups_say_no_data(hand: Records) -> None:

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import AS_OF, EXAMPLES, Result, write_tree
-from ladderctl.cli.report import ics_escape, ics_fold, parse_within
+from ladderctl.cli.report import ics_escape, ics_fold, json_text, parse_within
 from test_metrics import HAND
 
 Run = Callable[..., Result]
@@ -129,6 +131,49 @@ def test_json_report(run: Run, hand_repo: Path) -> None:
         "g-custom": "not computed",
         "g-retention": "6/8 (75%)",
     }
+
+
+def test_json_report_is_the_text_json_dumps_writes(run: Run, hand_repo: Path) -> None:
+    text = report(run, hand_repo, "--format", "json").stdout
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    due = run("due", "--repo", hand_repo, "--as-of", DAY, "-f", "json", expect=0).stdout
+    assert due == json.dumps(json.loads(due), indent=2, ensure_ascii=False) + "\n"
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+)
+_JSON_LIKE = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        | st.dictionaries(st.integers(-5, 5) | st.booleans() | st.none(), inner, max_size=2)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_LIKE)
+def test_json_text_is_json_dumps_with_an_indent(value: object) -> None:
+    """Byte for byte, for anything json.dumps accepts: nesting, empty containers, tuples, escapes
+    and non-ASCII text, NaN and infinities, numbers and booleans as keys."""
+    assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_json_text_refuses_what_json_dumps_refuses() -> None:
+    for bad in ({"a": [1, object()]}, [{"a": {1, 2}}], {(1, 2): "key"}, {"a": {(1,): [1]}}):
+        with pytest.raises(TypeError) as ours:
+            json_text(bad)
+        with pytest.raises(TypeError) as theirs:
+            json.dumps(bad, indent=2, ensure_ascii=False)
+        assert str(ours.value) == str(theirs.value)
 
 
 def test_json_report_with_a_period_and_filters(run: Run, hand_repo: Path) -> None:

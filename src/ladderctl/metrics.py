@@ -52,14 +52,22 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import statistics
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any, Literal
 
-from ladderctl.advancement import EligibilityReport, check_eligibility, check_team
+from ladderctl.advancement import (
+    EligibilityReport,
+    EligibilitySummary,
+    check_eligibility,
+    summarize_team,
+)
 from ladderctl.catalog import Catalog
 from ladderctl.department import Department
 from ladderctl.ladder import (
@@ -70,11 +78,18 @@ from ladderctl.ladder import (
     Criterion,
     ExperienceCriterion,
     RatingCriterion,
+    TimeInLevelCriterion,
     iter_criteria,
 )
 from ladderctl.loading import Document
 from ladderctl.references import REVIEW_OVERDUE_DAYS
-from ladderctl.staff import StaffRecord, add_months, parse_date, parse_optional_date
+from ladderctl.staff import (
+    StaffRecord,
+    add_months,
+    fast_constructor,
+    parse_date,
+    parse_optional_date,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -375,7 +390,8 @@ class Records:
         agreements: list[MentorshipAgreement] = []
         programs: list[Program] = []
         for doc in documents:
-            kind = doc.kind
+            data = doc.data  # `doc.kind`, without a property call for each of ~10,000 files
+            kind = data.get("kind") if isinstance(data, dict) else None
             if kind == "DevelopmentPlan":
                 plans.append(plan_from_document(doc))
             elif kind == "MentorshipAgreement":
@@ -390,6 +406,13 @@ class Records:
         )
 
 
+# Thousands of plans, objectives and check-ins: plain stores, not a frozen dataclass's __init__.
+_new_plan = fast_constructor(DevelopmentPlan)
+_new_objective = fast_constructor(PlanObjective)
+_new_agreement = fast_constructor(MentorshipAgreement)
+_new_check_in = fast_constructor(CheckIn)
+
+
 def _list(data: Mapping[str, Any], key: str) -> list[Any]:
     value = data.get(key)
     return value if isinstance(value, list) else []
@@ -399,14 +422,14 @@ def plan_from_document(doc: Document) -> DevelopmentPlan:
     """A validated DevelopmentPlan document, typed."""
     data: Mapping[str, Any] = doc.data
     period = data["period"]
-    return DevelopmentPlan(
+    return _new_plan(
         id=str(data["id"]),
         person=str(data["person"]),
         manager=str(data["manager"]),
         start=parse_date(period["start"], field="period.start"),
         end=parse_date(period["end"], field="period.end"),
         objectives=tuple(
-            PlanObjective(
+            _new_objective(
                 id=str(o["id"]),
                 description=str(o["description"]),
                 due=parse_date(o["due"], field="objectives.due"),
@@ -423,14 +446,14 @@ def agreement_from_document(doc: Document) -> MentorshipAgreement:
     """A validated MentorshipAgreement document, typed."""
     data: Mapping[str, Any] = doc.data
     check_ins = [
-        CheckIn(
+        _new_check_in(
             date=parse_date(c["date"], field="checkIns.date"),
             by=str(c["by"]),
             status=None if c.get("status") is None else str(c["status"]),
         )
         for c in _list(data, "checkIns")
     ]
-    return MentorshipAgreement(
+    return _new_agreement(
         id=str(data["id"]),
         program=str(data["program"]),
         mentor=str(data["mentor"]),
@@ -496,6 +519,51 @@ def _on_staff(person: StaffRecord, day: date) -> bool:
     return person.status in ACTIVE_STATUSES and _employed_on(person, day)
 
 
+class _Shared:
+    """What several figures of one report compute from the same department: its staff in id
+    order and everyone's promotions (neither depends on the period or the scope)."""
+
+    __slots__ = ("department", "ordered", "promotions")
+
+    def __init__(self, department: Department) -> None:
+        self.department = department
+        self.ordered: tuple[StaffRecord, ...] | None = None
+        self.promotions: tuple[tuple[StaffRecord, tuple[Promotion, ...]], ...] | None = None
+
+
+# Set while `build_report` runs. Only for its duration: a module-level cache would keep the last
+# department (hundreds of thousands of objects) alive until the interpreter exits, where the
+# collector's final passes over it cost more than building the report's figures.
+_SHARED: ContextVar[_Shared | None] = ContextVar("ladderctl_metrics_shared", default=None)
+
+
+@contextmanager
+def _sharing(department: Department) -> Iterator[None]:
+    """Let the figures built inside share `_Shared` values for `department`."""
+    token = _SHARED.set(_Shared(department))
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(department: Department) -> _Shared | None:
+    shared = _SHARED.get()
+    return shared if shared is not None and shared.department is department else None
+
+
+def _ordered_staff(department: Department) -> tuple[StaffRecord, ...]:
+    """Every staff record, by id."""
+    shared = _shared(department)
+    if shared is not None and shared.ordered is not None:
+        return shared.ordered
+    staff = department.staff
+    found = tuple([staff[k] for k in sorted(staff)])
+    if shared is not None:
+        shared.ordered = found
+    return found
+
+
 def _median(values: Sequence[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
@@ -557,6 +625,11 @@ class Promotion:
         }
 
 
+# Promotions are built by the thousand: plain stores, not a frozen dataclass's __init__.
+_new_promotion = fast_constructor(Promotion)
+_EFFECTIVE = attrgetter("effective")
+
+
 def _is_promotion(
     department: Department, old: tuple[str, str], new: tuple[str, str], reason: str | None
 ) -> bool:
@@ -578,44 +651,42 @@ def _is_promotion(
 
 def promotions_of(person: StaffRecord, department: Department) -> tuple[Promotion, ...]:
     """Every promotion in the person's level history, oldest first."""
-    history = sorted(person.level_history, key=lambda h: h.effective)
-    found: list[Promotion] = []
-    if not history:
+    entries = person.level_history
+    if len(entries) < 2:
         return ()
-    current = (history[0].ladder, history[0].level)
-    since = history[0].effective
+    history = sorted(entries, key=_EFFECTIVE)
+    found: list[Promotion] = []
+    first = history[0]
+    ladder, level, since = first.ladder, first.level, first.effective
     for entry in history[1:]:
-        key = (entry.ladder, entry.level)
-        if key == current:
+        if entry.level == level and entry.ladder == ladder:
             continue  # the same level again (transfer, return from leave): time goes on
-        if _is_promotion(department, current, key, entry.reason):
+        if _is_promotion(department, (ladder, level), (entry.ladder, entry.level), entry.reason):
             found.append(
-                Promotion(
-                    person=person.id,
-                    ladder=entry.ladder,
-                    from_ladder=current[0],
-                    from_level=current[1],
-                    to_level=entry.level,
-                    effective=entry.effective,
-                    months_in_level=whole_months(since, entry.effective),
+                _new_promotion(
+                    person.id,
+                    entry.ladder,
+                    ladder,
+                    level,
+                    entry.level,
+                    entry.effective,
+                    whole_months(since, entry.effective),
                 )
             )
-        current, since = key, entry.effective
+        ladder, level, since = entry.ladder, entry.level, entry.effective
     return tuple(found)
-
-
-# The last department's promotions: the report asks for them twice (the figure and the goals),
-# and they do not depend on the period or the scope. Keyed by identity: a Department is immutable.
-_PROMOTIONS: list[tuple[Department, tuple[tuple[StaffRecord, tuple[Promotion, ...]], ...]]] = []
 
 
 def _promotions_by_person(
     department: Department,
 ) -> tuple[tuple[StaffRecord, tuple[Promotion, ...]], ...]:
-    if _PROMOTIONS and _PROMOTIONS[0][0] is department:
-        return _PROMOTIONS[0][1]
+    """Everyone's promotions; computed once per report (the figure and the goals ask)."""
+    shared = _shared(department)
+    if shared is not None and shared.promotions is not None:
+        return shared.promotions
     found = tuple((p, promotions_of(p, department)) for p in department.staff.values())
-    _PROMOTIONS[:] = [(department, found)]
+    if shared is not None:
+        shared.promotions = found
     return found
 
 
@@ -825,11 +896,47 @@ def _eligible(person: StaffRecord, department: Department, day: date) -> Eligibi
     return check_eligibility(person, department, as_of=day)
 
 
+def _time_criteria_met(person: StaffRecord, requirements: Criterion, day: date) -> bool:
+    """Whether every time-based criterion of `requirements` is surely met on `day`: time in
+    level, and experience counting the current employment alone. False when in doubt (windowed
+    experience, experience that needs prior employers): the caller then evaluates.
+
+    On a day with the same record facts as a day the person is eligible (no change day between
+    them), every other criterion has the status it has on that day; with the time-based ones
+    met as well, so is the verdict, and no evaluation is needed.
+    """
+    for c in iter_criteria(requirements):
+        if isinstance(c, TimeInLevelCriterion):
+            # As `check_eligibility`: months since the latest entry for the current level.
+            entered = [
+                h.effective
+                for h in person.level_history
+                if h.ladder == person.ladder and h.level == person.level
+            ]
+            if not entered or add_months(max(entered), c.months) > day:
+                return False
+        elif isinstance(c, ExperienceCriterion):
+            if c.within_years is not None:
+                return False
+            months = round(c.years * 12)
+            if months <= 0:
+                continue
+            try:
+                needed = (day - add_months(day, -months)).days  # calendar months, in days
+            except ValueError:  # before year 1
+                return False
+            # Days employed before `day` (a lower bound of the experience counted then).
+            until = day if person.end_date is None else min(day, person.end_date + _ONE_DAY)
+            if (until - person.hire_date).days < needed:
+                return False
+    return True
+
+
 def _run_start(
     person: StaffRecord,
     department: Department,
     as_of: date,
-    report: EligibilityReport,
+    report: EligibilityReport | EligibilitySummary,
     stop: date | None,
 ) -> date | None:
     """See `eligible_since`; with `stop`, None once the run is known to start on or before it."""
@@ -841,12 +948,18 @@ def _run_start(
     # Interval i runs from starts[i] to the day before starts[i + 1] (the last one to as_of).
     # Record facts are constant inside an interval, so eligibility there can only switch on
     # (time-based criteria becoming met): eligible at an interval's first day means eligible
-    # all through it.
+    # all through it. The last interval has the facts of as_of: its first day needs no
+    # evaluation when it is as_of or when the time-based criteria are met by then.
+    known = report.verdict == "eligible-now" and (
+        starts[-1] == as_of or _time_criteria_met(person, target.requirements, starts[-1])
+    )
     i = len(starts) - 1
     while True:
         first = starts[i]
         last = as_of if i == len(starts) - 1 else starts[i + 1] - _ONE_DAY
-        at_first = _eligible(person, department, first)
+        at_first = (
+            report if known and i == len(starts) - 1 else _eligible(person, department, first)
+        )
         if at_first.verdict != "eligible-now":
             on = at_first.eligible_on
             if at_first.verdict == "eligible-on" and on is not None and first < on <= last:
@@ -893,7 +1006,10 @@ def eligible_since(
     move, and only from unmet to met. So the run is found by evaluating the first day of each
     interval, latest first, until one is not eligible: the run then starts on the day that
     evaluation names as "eligible on" (when it falls inside that interval) or else on the next
-    interval's first day. The run never starts before the person reached their current level.
+    interval's first day. The last interval shares the facts of `as_of`, so when time in level
+    and experience are already met on its first day (`_time_criteria_met`) the person is
+    eligible there without evaluating. The run never starts before the person reached their
+    current level.
     Windowed experience ("N years within the last M") also changes around month ends; those
     days are listed too.
     """
@@ -958,10 +1074,17 @@ class WaitingFigure:
 
 
 def _staff_in_scope(department: Department, scope: Scope, day: date) -> list[StaffRecord]:
+    """Active staff (`_on_staff`) on `day` that `scope` matches, by id."""
+    ladder, level, site = scope.ladder, scope.level, scope.site
     return [
-        department.staff[k]
-        for k in sorted(department.staff)
-        if _on_staff(department.staff[k], day) and scope.matches(department.staff[k])
+        p
+        for p in _ordered_staff(department)
+        if p.status in ACTIVE_STATUSES
+        and p.hire_date <= day
+        and (p.end_date is None or p.end_date >= day)
+        and (ladder is None or p.ladder == ladder)
+        and (level is None or p.level == level)
+        and (site is None or p.site == site)
     ]
 
 
@@ -969,17 +1092,25 @@ def waiting_for_promotion(
     department: Department, *, as_of: date, scope: Scope = Scope()
 ) -> WaitingFigure:
     """Everyone in scope eligible now (per `check_team`), with `eligible_since`."""
-    people = _staff_in_scope(department, scope, as_of)
-    team = check_team(people, department, as_of=as_of)
+    return _waiting(department, _staff_in_scope(department, scope, as_of), as_of, scope)
+
+
+def _waiting(
+    department: Department, people: Sequence[StaffRecord], as_of: date, scope: Scope
+) -> WaitingFigure:
+    """`waiting_for_promotion` over `people`, the active staff in scope."""
+    team = summarize_team(people, department, as_of=as_of)  # `check_team`, outcomes only
     waiting: list[Waiting] = []
     evaluated = 0
-    for report in team.reports:
-        if report.verdict == "top-of-ladder":
+    staff = department.staff
+    for report in team.people:
+        verdict = report.verdict
+        if verdict == "top-of-ladder":
             continue
         evaluated += 1
-        if report.verdict != "eligible-now" or report.target is None:
+        if verdict != "eligible-now" or report.target is None:
             continue
-        record = department.staff[report.person]
+        record = staff[report.person]
         since = _run_start(record, department, as_of, report, None)
         assert since is not None
         waiting.append(
@@ -1055,17 +1186,31 @@ def new_hire_retention(
     department: Department, *, start: date, end: date, as_of: date, scope: Scope = Scope()
 ) -> tuple[Rate, tuple[str, ...]]:
     """1-year retention of the hires whose first anniversary is in the period (and past)."""
-    period = Period(start, end)
+    Period(start, end)  # checks the period
+    first, last = start.toordinal(), min(end, as_of).toordinal()
     cohort = kept = 0
     left: list[str] = []
-    for key in sorted(department.staff):
-        person = department.staff[key]
-        anniversary = add_months(person.hire_date, 12)
-        if not period.contains(anniversary) or anniversary > as_of:
+    if first > last:
+        return Rate(0, 0), ()
+    # The anniversary (hire date + 12 months) is 365 or 366 days after the hire date (29 February
+    # moves to the 28th): a cheap first filter on the hire date, before the exact test.
+    earliest = date.fromordinal(max(first - 366, 1))
+    latest = last - 365
+    if latest < 1:
+        return Rate(0, 0), ()
+    latest_hire = date.fromordinal(latest)
+    for person in _ordered_staff(department):
+        hired = person.hire_date
+        if hired < earliest or hired > latest_hire:
+            continue
+        anniversary = add_months(hired, 12)
+        if not first <= anniversary.toordinal() <= last:
             continue
         if scope.ladder is not None and _hired_onto(person) != scope.ladder:
             continue
-        if not Scope(None, scope.level, scope.site).matches(person):
+        if (scope.level is not None and person.level != scope.level) or (
+            scope.site is not None and person.site != scope.site
+        ):
             continue
         cohort += 1
         if person.end_date is None or person.end_date >= anniversary:
@@ -1075,9 +1220,34 @@ def new_hire_retention(
     return Rate(kept, cohort), tuple(left)
 
 
-def _group_rate(people: Iterable[StaffRecord], last_day: date) -> Rate:
-    group = list(people)
-    return Rate(sum(1 for p in group if _employed_on(p, last_day)), len(group))
+def _employed_from(department: Department, day: date, scope: Scope) -> list[StaffRecord]:
+    """The people `scope` matches who were employed on `day` (any status), by id."""
+    ladder, level, site = scope.ladder, scope.level, scope.site
+    return [
+        p
+        for p in _ordered_staff(department)
+        if p.hire_date <= day
+        and (p.end_date is None or p.end_date >= day)
+        and (ladder is None or p.ladder == ladder)
+        and (level is None or p.level == level)
+        and (site is None or p.site == site)
+    ]
+
+
+class _Survival:
+    """How many of a group employed on some first day are still employed on a later day: those
+    without an end date or with one on or after that day (`_employed_on`, the hire date being
+    known to be earlier). End dates sorted once; each day is then one binary search."""
+
+    __slots__ = ("ends", "size")
+
+    def __init__(self, group: Sequence[StaffRecord]) -> None:
+        self.size = len(group)
+        self.ends = sorted([p.end_date for p in group if p.end_date is not None])
+
+    def on(self, day: date) -> Rate:
+        """Still employed on `day` (on or after the first day) out of the group."""
+        return Rate(self.size - bisect_left(self.ends, day), self.size)
 
 
 def retention(
@@ -1093,15 +1263,13 @@ def retention(
     """New-hire 1-year retention; period retention overall, by mentoring and by IDP."""
     period = Period(start, min(end, as_of))
     new_hires, left = new_hire_retention(department, start=start, end=end, as_of=as_of, scope=scope)
-    population = [
-        department.staff[k]
-        for k in sorted(department.staff)
-        if _employed_on(department.staff[k], period.start) and scope.matches(department.staff[k])
-    ]
+    population = _employed_from(department, period.start, scope)
     mentored_ids = {a.mentee for a in agreements if period.overlaps(a.start, a.end)}
     idp_ids = {p.person for p in plans if period.overlaps(p.start, p.end)}
-    mentored = [p for p in population if p.id in mentored_ids]
-    not_mentored = [p for p in population if p.id not in mentored_ids]
+    mentored: list[StaffRecord] = []
+    not_mentored: list[StaffRecord] = []
+    for p in population:
+        (mentored if p.id in mentored_ids else not_mentored).append(p)
     with_idp = [p for p in population if p.id in idp_ids]
     without_idp = [p for p in population if p.id not in idp_ids]
     # Curve points: the period's first day, then the last day of each month of the period (the
@@ -1113,25 +1281,28 @@ def retention(
         marks.append(months)
     if add_months(period.start, months) - _ONE_DAY < period.end:
         marks.append(months + 1)  # a part month at the end
+    days = [
+        min(period.start if m == 0 else add_months(period.start, m) - _ONE_DAY, period.end)
+        for m in marks
+    ]
 
-    def curve(label: str, group: Sequence[StaffRecord]) -> RetentionCurve:
-        points = []
-        for m in marks:
-            day = period.start if m == 0 else add_months(period.start, m) - _ONE_DAY
-            points.append((m, _group_rate(group, min(day, period.end))))
-        return RetentionCurve(label, tuple(points))
+    def curve(label: str, group: _Survival) -> RetentionCurve:
+        return RetentionCurve(
+            label, tuple((m, group.on(d)) for m, d in zip(marks, days, strict=True))
+        )
 
+    in_mentoring, outside = _Survival(mentored), _Survival(not_mentored)
     return RetentionFigure(
         period=period,
         scope=scope,
         new_hires=new_hires,
         new_hires_left=left,
-        overall=_group_rate(population, period.end),
-        mentored=_group_rate(mentored, period.end),
-        not_mentored=_group_rate(not_mentored, period.end),
-        with_idp=_group_rate(with_idp, period.end),
-        without_idp=_group_rate(without_idp, period.end),
-        curves=(curve("mentored", mentored), curve("not mentored", not_mentored)),
+        overall=_Survival(population).on(period.end),
+        mentored=in_mentoring.on(period.end),
+        not_mentored=outside.on(period.end),
+        with_idp=_Survival(with_idp).on(period.end),
+        without_idp=_Survival(without_idp).on(period.end),
+        curves=(curve("mentored", in_mentoring), curve("not mentored", outside)),
     )
 
 
@@ -1173,11 +1344,16 @@ def engagement_trend(
     del start  # the trend reaches back before the period on purpose
     last_year = min(end, as_of).year
     scores: dict[int, list[float]] = defaultdict(list)
-    for key in sorted(department.staff):
-        person = department.staff[key]
-        if not scope.matches(person):
+    ladder, level, site = scope.ladder, scope.level, scope.site
+    for person in _ordered_staff(department):
+        entries = person.engagement
+        if not entries or (
+            (ladder is not None and person.ladder != ladder)
+            or (level is not None and person.level != level)
+            or (site is not None and person.site != site)
+        ):
             continue
-        for entry in person.engagement:
+        for entry in entries:
             if entry.year <= last_year:
                 scores[entry.year].append(entry.score)
     years = tuple(
@@ -1328,20 +1504,22 @@ def _goal_value(
         rate, _ = new_hire_retention(department, start=start, end=end, as_of=as_of, scope=scope)
         return GoalResult(program.id, goal, True, rate.percent, rate, rate.denominator, note)
     if goal.metric == "retention":
-        figure = retention(
-            department,
-            records.plans,
-            records.agreements,
-            start=start,
-            end=end,
-            as_of=as_of,
-            scope=scope,
-        )
-        rate = figure.overall
+        # `retention(...).overall`, without the groups and curves.
+        period = Period(start, min(end, as_of))
+        rate = _Survival(_employed_from(department, period.start, scope)).on(period.end)
         return GoalResult(program.id, goal, True, rate.percent, rate, rate.denominator, note)
     if goal.metric == "promotions":
-        moves = advancement(department, start=start, end=end, as_of=as_of, scope=scope)
-        return GoalResult(program.id, goal, True, float(moves.total), None, moves.total, note)
+        # `advancement(...).total`, without the breakdowns.
+        period = Period(start, end)
+        total = sum(
+            1
+            for person, found in _promotions_by_person(department)
+            for promotion in found
+            if promotion.effective <= as_of
+            and period.contains(promotion.effective)
+            and _promotion_in_scope(promotion, person, scope)
+        )
+        return GoalResult(program.id, goal, True, float(total), None, total, note)
     trend = engagement_trend(department, start=start, end=end, as_of=as_of, scope=scope)
     if not trend.years:
         return GoalResult(program.id, goal, True, None, None, 0, note or "no survey scores")
@@ -1476,8 +1654,21 @@ def development(
     scope: Scope = Scope(),
 ) -> DevelopmentFigure:
     """IDP share, overdue IDP reviews, past-due objectives and overdue check-ins."""
-    period = Period(start, end)
-    staff = {p.id: p for p in _staff_in_scope(department, scope, as_of)}
+    people = _staff_in_scope(department, scope, as_of)
+    return _development(people, plans, agreements, programs, Period(start, end), as_of, scope)
+
+
+def _development(
+    people: Sequence[StaffRecord],
+    plans: Sequence[DevelopmentPlan],
+    agreements: Sequence[MentorshipAgreement],
+    programs: Sequence[Program],
+    period: Period,
+    as_of: date,
+    scope: Scope,
+) -> DevelopmentFigure:
+    """`development` over `people`, the active staff in scope."""
+    staff = {p.id: p for p in people}
     current = [p for p in plans if p.person in staff and p.current_on(as_of)]
     covered = {p.person for p in current}
     overdue: list[OverdueReview] = []
@@ -1672,26 +1863,68 @@ def credentials(
     department: Department, *, as_of: date, scope: Scope = Scope()
 ) -> CredentialsFigure:
     """Credentials of active staff expired or expiring within 30/60/90 days, by manager."""
-    staff = _staff_in_scope(department, scope, as_of)
+    return _credentials(department, _staff_in_scope(department, scope, as_of), as_of, scope)
+
+
+def _credentials(
+    department: Department, staff: Sequence[StaffRecord], as_of: date, scope: Scope
+) -> CredentialsFigure:
+    """`credentials` over `staff`, the active staff in scope."""
     catalog = department.catalog
+    titles: dict[str, str] = {}
     by_manager: dict[str | None, list[PersonCredentials]] = defaultdict(list)
     people_count: Counter[str] = Counter()
     cert_count: Counter[str] = Counter()
-    months: Counter[str] = Counter()
-    horizon = add_months(date(as_of.year, as_of.month, 1), 12)
+    first_month = date(as_of.year, as_of.month, 1)
+    horizon = add_months(first_month, 12)
+    month_starts: list[date] = []
+    month = first_month
+    while month < horizon:
+        month_starts.append(month)
+        month = add_months(month, 1)
+    labels = [m.strftime("%Y-%m") for m in month_starts]
+    # Expiry counts: [expired, then one per month from as-of's month up to the horizon].
+    counts = [0] * (len(labels) + 1)
+    month_index = {(m.year, m.month): i for i, m in enumerate(month_starts, start=1)}
+    widest = max(CREDENTIAL_WINDOWS)
+    today = as_of.toordinal()
     for person in staff:
-        lines: list[CredentialLine] = []
-        for cid, expires in _latest_credentials(person, as_of):
-            days = (expires - as_of).days
+        certifications = person.certifications
+        if not certifications:
+            continue
+        # The latest record of each credential, as `_latest_credentials` (order is not needed).
+        best: dict[str, date | None] = {}
+        for cert in certifications:
+            if cert.earned > as_of:
+                continue
+            cid, expires = cert.id, cert.expires
+            if cid not in best:
+                best[cid] = expires
+                continue
+            known = best[cid]
+            if known is not None and (expires is None or expires > known):
+                best[cid] = expires
+        lines: list[CredentialLine] | None = None
+        for cid, expires in best.items():
+            if expires is None:
+                continue
+            days = expires.toordinal() - today
             if days <= 0:
-                months["expired"] += 1
+                counts[0] += 1
             elif expires < horizon:
-                months[expires.strftime("%Y-%m")] += 1
+                counts[month_index[expires.year, expires.month]] += 1
+            if days > widest:
+                continue
             bucket = _bucket(days)
             if bucket is None:
                 continue
-            entry = catalog.credential(cid)
-            lines.append(CredentialLine(cid, entry.title if entry else cid, expires, days, bucket))
+            title = titles.get(cid)
+            if title is None:
+                entry = catalog.credential(cid)
+                title = titles[cid] = entry.title if entry else cid
+            if lines is None:
+                lines = []
+            lines.append(CredentialLine(cid, title, expires, days, bucket))
             cert_count[bucket] += 1
         if not lines:
             continue
@@ -1707,12 +1940,8 @@ def credentials(
         )
         for manager, people in sorted(by_manager.items(), key=lambda kv: kv[0] or "")
     )
-    by_month: list[tuple[str, int]] = [("expired", months.get("expired", 0))]
-    month = date(as_of.year, as_of.month, 1)
-    while month < horizon:
-        label = month.strftime("%Y-%m")
-        by_month.append((label, months.get(label, 0)))
-        month = add_months(month, 1)
+    by_month: list[tuple[str, int]] = [("expired", counts[0])]
+    by_month.extend(zip(labels, counts[1:], strict=True))
     return CredentialsFigure(
         as_of=as_of,
         scope=scope,
@@ -1775,7 +2004,7 @@ def build_report(
     period = Period(start, last) if start is not None else default_period(last)
     department = records.department
     common: dict[str, Any] = {"start": period.start, "end": period.end, "as_of": as_of}
-    with _gc_paused():
+    with _gc_paused(), _sharing(department):
         return _report(records, department, period, scope, as_of, common)
 
 
@@ -1787,25 +2016,21 @@ def _report(
     as_of: date,
     common: dict[str, Any],
 ) -> Report:
+    staff = _staff_in_scope(department, scope, as_of)  # three figures and the head count
     return Report(
         as_of=as_of,
         period=period,
         scope=scope,
         advancement=advancement(department, scope=scope, **common),
-        waiting=waiting_for_promotion(department, as_of=as_of, scope=scope),
+        waiting=_waiting(department, staff, as_of, scope),
         retention=retention(department, records.plans, records.agreements, scope=scope, **common),
         goals=program_goals(records, scope=scope, **common),
-        development=development(
-            department,
-            records.plans,
-            records.agreements,
-            records.programs,
-            scope=scope,
-            **common,
+        development=_development(
+            staff, records.plans, records.agreements, records.programs, period, as_of, scope
         ),
-        credentials=credentials(department, as_of=as_of, scope=scope),
+        credentials=_credentials(department, staff, as_of, scope),
         engagement=engagement_trend(department, scope=scope, **common),
-        staff=len(_staff_in_scope(department, scope, as_of)),
+        staff=len(staff),
     )
 
 
@@ -2001,8 +2226,8 @@ def _eligibility_items(
     items: list[DueItem] = []
     until = as_of + timedelta(days=within_days)
     cutoff = as_of - timedelta(days=within_days)
-    team = check_team([people[k] for k in sorted(people)], department, as_of=as_of)
-    for report in team.reports:
+    team = summarize_team([people[k] for k in sorted(people)], department, as_of=as_of)
+    for report in team.people:
         target = report.target
         if target is None:
             continue
