@@ -254,3 +254,31 @@ def test_an_error_in_the_childs_part_is_raised_as_check_team_raises_it(
         summarize_team(None, broken, as_of=DAY)
     assert len(forks) == 1
     assert str(split.value) == str(serial.value)
+
+
+@needs_fork
+def test_a_big_comparison_is_split_with_the_same_impact(
+    tmp_path: Path, forks: list[int], team_threshold: Callable[[int], None]
+) -> None:
+    precepted = (
+        ANN
+        + "accomplishments:\n  - title: Precepted\n    date: 2024-08-01\n    tags: [precepting]\n"
+    )
+    # Hired in 2024 (two years by DAY: unchanged) or in 2025 (loses, or a later date).
+    people = {
+        f"staff__p{n:04d}": precepted.replace("id: ann", f"id: p{n:04d}").replace(
+            "2024-02-01", f"{2024 + (n % 3 > 0)}-{1 + n % 12:02d}-01"
+        )
+        for n in range(40)
+    }
+    new = _department(big_repo(tmp_path / "new", people=0, **people))
+    stricter = MINI_REPO["ladders/tech.yaml"].replace("years: 1\n", "years: 2\n", 1)
+    old = _department(big_repo(tmp_path / "old", people=0, ladders__tech=stricter, **people))
+    serial = advancement.compare_departments(old, new, None, as_of=DAY)
+    assert forks == []
+    team_threshold(10)
+    split = advancement.compare_departments(old, new, None, as_of=DAY)
+    assert len(forks) == 1
+    assert split.to_dict() == serial.to_dict()
+    assert serial.entries and serial.unchanged  # both kinds of people, in both halves
+    assert max(e.person for e in serial.entries) > sorted(new.staff)[len(new.staff) // 2]

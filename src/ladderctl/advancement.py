@@ -605,37 +605,76 @@ def compare_departments(
     changed (e.g. an `at-least` count was raised).
     """
     ids = sorted(set(old.staff) | set(new.staff)) if people_ids is None else list(people_ids)
+    for person_id in ids:
+        if person_id not in new.staff and person_id not in old.staff:
+            new.person(person_id)  # raises UnknownPerson, listing who exists
     entries: list[ImpactEntry] = []
     unchanged: list[str] = []
     counts: dict[ChangeKind, int] = dict.fromkeys(_CHANGE_ORDER, 0)
-    with _gc_paused():
-        for person_id in ids:
-            # new.person() raises UnknownPerson (listing who exists) when neither has them.
-            record = new.staff.get(person_id) or old.staff.get(person_id) or new.person(person_id)
-            facts = _Facts(record, as_of)
-            old_report, old_error = _try_evaluate(record, facts, old, as_of)
-            new_report, new_error = _try_evaluate(record, facts, new, as_of)
-            change, responsible = _classify(old_report, new_report)
-            counts[change] += 1
-            if change == "unchanged":
-                unchanged.append(person_id)
-                continue
-            entries.append(
-                ImpactEntry(
-                    person=person_id,
-                    name=record.name,
-                    change=change,
-                    old=old_report,
-                    new=new_report,
-                    responsible=responsible,
-                    old_error=old_error,
-                    new_error=new_error,
-                )
+
+    def compare(person_id: str) -> None:
+        record = new.staff.get(person_id) or old.staff[person_id]
+        facts = _Facts(record, as_of)
+        old_report, old_error = _try_evaluate(record, facts, old, as_of)
+        new_report, new_error = _try_evaluate(record, facts, new, as_of)
+        change, responsible = _classify(old_report, new_report)
+        counts[change] += 1
+        if change == "unchanged":
+            unchanged.append(person_id)
+            return
+        entries.append(
+            ImpactEntry(
+                person=person_id,
+                name=record.name,
+                change=change,
+                old=old_report,
+                new=new_report,
+                responsible=responsible,
+                old_error=old_error,
+                new_error=new_error,
             )
+        )
+
+    # A big team is split as in summarize_team: a forked child tells which people of the second
+    # part changed (most do not), and only those are compared again here, in full.
+    cut = len(ids) // 2 if len(ids) >= PARALLEL_THRESHOLD else len(ids)
+    with _gc_paused():
+        if cut == len(ids):
+            for person_id in ids:
+                compare(person_id)
+        else:
+            from ladderctl.repository import Aside
+
+            with Aside(_changed_people, old, new, ids[cut:], as_of) as other_part:
+                for person_id in ids[:cut]:
+                    compare(person_id)
+                changed = other_part.result()
+            for person_id in ids[cut:]:
+                if person_id in changed:
+                    compare(person_id)
+                else:
+                    counts["unchanged"] += 1
+                    unchanged.append(person_id)
     entries.sort(key=lambda e: (_CHANGE_ORDER.index(e.change), e.person))
     return ImpactReport(
         as_of=as_of, entries=tuple(entries), unchanged=tuple(sorted(unchanged)), counts=counts
     )
+
+
+def _changed_people(
+    old: Department, new: Department, ids: Sequence[str], as_of: date
+) -> frozenset[str]:
+    """Those of `ids` evaluated differently under the two versions (see compare_departments)."""
+    changed = set()
+    with _gc_paused():
+        for person_id in ids:
+            record = new.staff.get(person_id) or old.staff[person_id]
+            facts = _Facts(record, as_of)
+            old_report, _ = _try_evaluate(record, facts, old, as_of)
+            new_report, _ = _try_evaluate(record, facts, new, as_of)
+            if _classify(old_report, new_report)[0] != "unchanged":
+                changed.add(person_id)
+    return frozenset(changed)
 
 
 @contextmanager
