@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import AS_OF, EXAMPLES, Result, write_tree
-from ladderctl.cli.report import ics_escape, ics_fold, json_text, parse_within
+from ladderctl.cli._output import json_text
+from ladderctl.cli.report import ics_escape, ics_fold, parse_within
 from test_metrics import HAND
 
 Run = Callable[..., Result]

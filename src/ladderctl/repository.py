@@ -678,6 +678,29 @@ def start_validation(
     return PendingValidation(loaded, diagnostics, check)
 
 
+def work_on_valid_repository(
+    root: Path,
+    work: Callable[[list[Document]], _T],
+    *,
+    as_of: date,
+    for_process: bool = False,
+) -> _T:
+    """`work(documents)` of a repository whose cross-file rules are checked meanwhile.
+
+    The result is given only once the whole repository is valid. When it is not, the problems
+    are the answer (InvalidRepository), also when `work` failed because of them: records that
+    break a cross-file rule may well break the work too. See `start_validation`.
+    """
+    with start_validation(root, as_of=as_of, for_process=for_process) as validation:
+        try:
+            result = work(validation.documents)
+        except Exception:
+            validation.valid()
+            raise
+        validation.valid()
+    return result
+
+
 def _check_references(
     documents: Sequence[Document], as_of: date, rejected: Sequence[Document]
 ) -> list[Diagnostic]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
@@ -20,6 +19,7 @@ from ladderctl.cli._output import (
     Styled,
     console,
     handles_errors,
+    json_text,
     parse_as_of,
     print_lines,
     print_table,
@@ -122,18 +122,16 @@ def check_advancement(
     day = parse_as_of(as_of)
 
     from ladderctl.department import DepartmentError
-    from ladderctl.repository import start_validation
+    from ladderctl.repository import work_on_valid_repository
 
-    # The cross-file rules are checked while the answer is worked out (in another process, for a
-    # big repo). Nothing is shown before they pass; when they fail, their problems are the
-    # answer, also if working it out failed because of them.
-    with start_validation(root, as_of=day, for_process=True) as validation:
-        try:
-            answer = _answer(validation.documents, root, day, person, to, filters, compare)
-        except Exception:
-            validation.valid()
-            raise
-        validation.valid()
+    # The answer is worked out while the cross-file rules are checked (in another process, for
+    # a big repo); nothing is shown before they pass.
+    answer = work_on_valid_repository(
+        root,
+        lambda documents: _answer(documents, root, day, person, to, filters, compare),
+        as_of=day,
+        for_process=True,
+    )
     try:
         failing = answer(output)
     except DepartmentError as error:
@@ -348,7 +346,7 @@ def _render_person(
     report: EligibilityReport, department: Department, output: AdvancementFormat
 ) -> None:
     if output is AdvancementFormat.json:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(report.to_dict()))
         return
     if output is AdvancementFormat.md:
         typer.echo(person_markdown(report, department), nl=False)
@@ -429,7 +427,7 @@ def _gap_summary(report: EligibilitySummary) -> str:
 
 def _render_team(report: TeamSummary, output: AdvancementFormat) -> None:
     if output is AdvancementFormat.json:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(report.to_dict()))
         return
     if output is AdvancementFormat.csv:
         typer.echo(team_csv(report), nl=False)
@@ -527,7 +525,7 @@ def _side(verdict: str | None, day: date | None) -> str:
 
 def _render_impact(report: ImpactReport, output: AdvancementFormat) -> None:
     if output is AdvancementFormat.json:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(report.to_dict()))
         return
     rows = []
     for entry in report.entries:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from ladderctl.cli._output import (
     Styled,
     console,
     handles_errors,
+    json_text,
     parse_as_of,
     print_lines,
     print_table,
@@ -307,7 +307,7 @@ def _render_text(report: MatchReport) -> None:
 
 
 def _render_json(report: MatchReport) -> None:
-    typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    typer.echo(json_text(report.to_dict()))
 
 
 CSV_COLUMNS = [

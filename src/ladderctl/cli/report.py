@@ -12,14 +12,13 @@ import gc
 import hashlib
 import html
 import io
-import json
 import re
-from collections.abc import Callable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -31,6 +30,7 @@ from ladderctl.cli._output import (
     Styled,
     console,
     handles_errors,
+    json_text,
     parse_as_of,
     print_lines,
     print_table,
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ladderctl.department import Department
+    from ladderctl.loading import Document
     from ladderctl.metrics import (
         DueItem,
         DueList,
@@ -146,22 +147,19 @@ def _load(root: Path, day: date, work: Callable[[Records], _T]) -> _T:
     beside it (`start_validation`: in another process, for a big repository). The answer is only
     returned once they pass; when they fail, their problems are the answer (InvalidRepository),
     also when `work` failed because of them."""
-    from ladderctl.department import DepartmentError
-    from ladderctl.metrics import Records
-    from ladderctl.repository import start_validation
+    from ladderctl.repository import work_on_valid_repository
 
-    with start_validation(root, as_of=day, for_process=True) as validation:
+    def typed(documents: list[Document]) -> _T:
+        from ladderctl.department import DepartmentError
+        from ladderctl.metrics import Records
+
         try:
-            try:
-                records = Records.from_documents(validation.documents)
-            except DepartmentError as error:
-                raise Fatal(str(error), status=ExitStatus.PROBLEMS) from None
-            answer = work(records)
-        except Exception:
-            validation.valid()
-            raise
-        validation.valid()
-    return answer
+            records = Records.from_documents(documents)
+        except DepartmentError as error:
+            raise Fatal(str(error), status=ExitStatus.PROBLEMS) from None
+        return work(records)
+
+    return work_on_valid_repository(root, typed, as_of=day, for_process=True)
 
 
 @contextmanager
@@ -203,96 +201,6 @@ def _scope(
         sites = sorted({p.site for p in department.staff.values() if p.site})
         raise Fatal(f"nobody works at site '{site}'", hint=f"sites: {', '.join(sites) or 'none'}")
     return Scope(ladder=ladder, level=level, site=site)
-
-
-# --- JSON ----------------------------------------------------------------------------------------
-
-# The C encoder of the standard library (None without the `_json` accelerator).
-_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
-_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
-_FLAT_ENCODERS: dict[int, Callable[[object, int], Sequence[str]]] = {}
-
-
-class _PlainDumps(Exception):
-    """Something `json_text` leaves to `json.dumps` (a non-string key in a nested object)."""
-
-
-def json_text(value: object) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False)`: the same text, a few times faster.
-
-    With an indent `json` uses its pure-Python encoder. Most of a report is objects and arrays of
-    scalars (one per promotion, person or credential); those go through the C encoder, with
-    separators chosen so that its one-line output is the indented text ("," + newline + the
-    items' indent between items), and only the nesting above them is walked here.
-    """
-    if _C_MAKE_ENCODER is None:  # pragma: no cover - CPython always has the accelerator
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    parts: list[str] = []
-    try:
-        _encode_json(value, 0, parts)
-    except (_PlainDumps, RecursionError):  # not in what the commands write
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    return "".join(parts)
-
-
-def _flat_encoder(level: int) -> Callable[[object, int], Sequence[str]]:
-    """The C encoder for a container of scalars whose items are at indent `level`."""
-    encoder = _FLAT_ENCODERS.get(level)
-    if encoder is None:
-        encoder = _FLAT_ENCODERS[level] = _C_MAKE_ENCODER(
-            None,  # no circular check: scalars only
-            json.JSONEncoder().default,  # the same TypeError as json.dumps
-            json.encoder.encode_basestring,
-            None,
-            ": ",
-            ",\n" + "  " * level,
-            False,
-            False,
-            True,
-        )
-    return encoder
-
-
-def _encode_json(value: object, level: int, parts: list[str]) -> None:
-    if isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-        elif _SCALAR_TYPES.issuperset(map(type, value.values())):
-            parts.append(_flat_json(value, level))
-        else:
-            inner = "\n" + "  " * (level + 1)
-            separator = "{" + inner
-            for key, item in value.items():
-                if type(key) is not str:
-                    raise _PlainDumps
-                parts.append(separator)
-                parts.append(json.encoder.encode_basestring(key))
-                parts.append(": ")
-                _encode_json(item, level + 1, parts)
-                separator = "," + inner
-            parts.append("\n" + "  " * level + "}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            parts.append("[]")
-        elif _SCALAR_TYPES.issuperset(map(type, value)):
-            parts.append(_flat_json(value, level))
-        else:
-            inner = "\n" + "  " * (level + 1)
-            separator = "[" + inner
-            for item in value:
-                parts.append(separator)
-                _encode_json(item, level + 1, parts)
-                separator = "," + inner
-            parts.append("\n" + "  " * level + "]")
-    else:  # a scalar (or what `default` refuses, as json.dumps does)
-        parts.append("".join(_flat_encoder(0)(value, 0)))
-
-
-def _flat_json(value: Sized, level: int) -> str:
-    """A non-empty object or array of scalars at indent `level`, indented."""
-    text = "".join(_flat_encoder(level + 1)(value, 0))  # {"a": 1,\n  "b": 2}
-    indent = "  " * level
-    return f"{text[0]}\n  {indent}{text[1:-1]}\n{indent}{text[-1]}"
 
 
 def _emit(content: str, out: Path | None, force: bool) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -13,7 +12,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ladderctl.cli._output import ExitStatus, Fatal, console, handles_errors, parse_as_of, repo_root
+from ladderctl.cli._output import (
+    ExitStatus,
+    Fatal,
+    console,
+    handles_errors,
+    json_text,
+    parse_as_of,
+    repo_root,
+)
 
 if TYPE_CHECKING:
     from ladderctl.department import Department
@@ -354,7 +361,7 @@ def matrix_html(matrix: DelegationMatrix, title: str) -> str:
 
 
 def matrix_json(matrix: DelegationMatrix, title: str) -> str:
-    return json.dumps({"title": title, **matrix.to_dict()}, indent=2, ensure_ascii=False) + "\n"
+    return json_text({"title": title, **matrix.to_dict()}) + "\n"
 
 
 RENDERER_BY_FORMAT = {
@@ -389,7 +396,7 @@ def training(
     except (DepartmentError, ScopeError) as error:
         raise Fatal(str(error)) from None
     if output is TrainingFormat.json:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(report.to_dict()))
         return
     _print_training(report, department, scope)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -10,7 +9,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ladderctl.cli._output import ExitStatus, Fatal, console, handles_errors, parse_as_of, repo_root
+from ladderctl.cli._output import (
+    ExitStatus,
+    Fatal,
+    console,
+    handles_errors,
+    json_text,
+    parse_as_of,
+    repo_root,
+)
 
 if TYPE_CHECKING:
     from ladderctl.diagnostics import Diagnostic
@@ -119,7 +126,7 @@ def _within(diagnostics: list[Diagnostic], paths: list[Path]) -> list[Diagnostic
 
 def _render(report: ValidationReport, output: ValidateFormat) -> None:
     if output is ValidateFormat.json:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(report.to_dict()))
         return
     if output is ValidateFormat.github:
         for d in report.diagnostics:
